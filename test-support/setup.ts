@@ -1,0 +1,3 @@
+import { installUnhandledGuard } from './unhandled';
+
+installUnhandledGuard();
