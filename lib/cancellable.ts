@@ -1,0 +1,185 @@
+import {
+  from,
+  Observable,
+  Subscription,
+  type MonoTypeOperatorFunction,
+  type ObservableInput,
+  type Observer,
+  type Subscriber,
+} from 'rxjs';
+import { checkOptions, describeValue, isAbortSignal, isObservableInput } from './core/inputs';
+import { CANCEL, ERROR, Link } from './core/link';
+import { reportUnhandledError } from './core/report';
+
+export interface CancellableOptions {
+  /**
+   * The reason the upstream is cancelled with, which its cleanups see as
+   * `exit.reason` and the downstream as `CancelledError.reason`. Default: the
+   * value the trigger emitted, or the `AbortSignal`'s `reason`.
+   */
+  readonly reason?: unknown;
+  /**
+   * What the downstream gets once the cancelled upstream has cleaned up:
+   * `'error'` (default) a `CancelledError`; `'complete'` a completion, like
+   * `takeUntil` but with the cleanup awaited.
+   */
+  readonly onCancel?: 'error' | 'complete';
+}
+
+/**
+ * Cancels the source when a trigger fires, waits for the source's cleanups,
+ * then tells the downstream it was cancelled.
+ *
+ * <span class="informal">`task.cancel(msg)` for an Observable.</span>
+ *
+ * ```
+ * source:   --a--b--c--d--
+ * trigger:  --------x
+ * cleanup:          ^--|       (a finalizeCleanup upstream, 2 frames)
+ * result:   --a--b-----#       (CancelledError, reason 'x', after the cleanup)
+ * ```
+ *
+ * The trigger is an `AbortSignal` (it fires when it aborts; an already-aborted
+ * signal cancels at subscribe time and the source is then never subscribed)
+ * or any ObservableInput (it fires on its first value; completing without a
+ * value does nothing, like `takeUntil`'s notifier; an error in it cancels the
+ * source with that error as the reason and is then passed downstream).
+ *
+ * When it fires, the source is unsubscribed with the reason; every cleanup
+ * the source's chain starts (`finalizeCleanup` anywhere upstream, including in
+ * inner Observables of `mergeMap`/`switchMap`/`concatMap`) is awaited; then
+ * the downstream gets a `CancelledError` carrying the reason, or completes with
+ * `onCancel: 'complete'`. A cleanup that failed is not lost: the downstream
+ * gets a `CleanupError` with the failures and the `CancelledError` as its
+ * `cause`.
+ *
+ * It does not cancel anything by itself when the downstream unsubscribes: that
+ * is an ordinary unsubscribe, which passes through with the reason of whatever
+ * is cancelling (if anything).
+ *
+ * Mirrors asyncio's `task.cancel(msg)` followed by `await task`.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { interval, fromEvent } from 'rxjs';
+ * import { cancellable, finalizeCleanup } from 'rxjs-cancel';
+ *
+ * interval(1000).pipe(
+ *   finalizeCleanup(exit => console.log('stopped:', exit.kind)),
+ *   cancellable(fromEvent(stopButton, 'click'), { reason: 'stop pressed' }),
+ * ).subscribe({ next: console.log, error: e => console.log(e.name, e.reason) });
+ * // results (stop pressed after 2.5 s):
+ * // 0
+ * // 1
+ * // stopped: cancel
+ * // CancelledError stop pressed
+ * ```
+ *
+ * @see {@link finalizeCleanup}
+ * @see {@link fromAbortable}
+ * @param trigger An `AbortSignal`, or an ObservableInput whose first value
+ * cancels.
+ * @param options `reason` and `onCancel`.
+ * @return A function that returns an Observable that mirrors the source until
+ * the trigger fires, and then ends with a `CancelledError` (or completes) once
+ * the source's cleanups have settled.
+ */
+export function cancellable<T>(
+  trigger: ObservableInput<unknown> | AbortSignal,
+  options?: CancellableOptions,
+): MonoTypeOperatorFunction<T> {
+  const signal = isAbortSignal(trigger) ? trigger : null;
+  if (signal === null && !isObservableInput(trigger)) {
+    throw new TypeError(
+      `cancellable: \`trigger\` must be an ObservableInput or an AbortSignal, got ${describeValue(trigger)}`,
+    );
+  }
+  checkOptions('cancellable', options);
+  const onCancel = options?.onCancel ?? 'error';
+  if (onCancel !== 'error' && onCancel !== 'complete') {
+    throw new TypeError(`cancellable: \`options.onCancel\` must be 'error' or 'complete', got ${describeValue(onCancel)}`);
+  }
+  const hasReason = options?.reason !== undefined;
+  const reason = options?.reason;
+  const notifier = signal === null ? from(trigger as ObservableInput<unknown>) : null;
+
+  return (source) =>
+    new Observable<T>((destination) => {
+      const link = new CancellableLink(destination, onCancel === 'complete', hasReason, reason);
+      if (signal !== null) {
+        if (signal.aborted) link.fire(signal.reason);
+        else link.add(new AbortTrigger(link, signal));
+      } else {
+        const watcher = new TriggerWatcher(link);
+        link.add(watcher);
+        notifier!.subscribe(watcher);
+      }
+      if (!link.closed) source.subscribe(link);
+    });
+}
+
+class CancellableLink<T> extends Link<T> {
+  constructor(
+    destination: Subscriber<T>,
+    private readonly completeOnCancel: boolean,
+    private readonly hasReason: boolean,
+    private readonly givenReason: unknown,
+  ) {
+    super(destination);
+  }
+
+  fire(triggerReason: unknown): void {
+    if (this.live) this.stop(CANCEL, this.hasReason ? this.givenReason : triggerReason);
+  }
+
+  triggerFailed(error: unknown): void {
+    if (this.live) this.stop(ERROR, error);
+    else reportUnhandledError(error);
+  }
+
+  protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
+    if (this.kind === CANCEL && this.completeOnCancel && failures === null) destination.complete();
+    else super.report(destination, failures);
+  }
+}
+
+/** Fires the link on the trigger's first value. */
+class TriggerWatcher extends Subscription implements Observer<unknown> {
+  constructor(private readonly link: CancellableLink<unknown>) {
+    super();
+  }
+
+  next(value: unknown): void {
+    this.link.fire(value);
+  }
+
+  error(error: unknown): void {
+    this.link.triggerFailed(error);
+  }
+
+  complete(): void {
+    // A trigger that ends without firing never fires: let it go now.
+    this.unsubscribe();
+  }
+}
+
+/** Fires the link when the signal aborts; the listener is removed at the end. */
+class AbortTrigger extends Subscription {
+  constructor(
+    private readonly link: CancellableLink<unknown>,
+    private readonly signal: AbortSignal,
+  ) {
+    super();
+    signal.addEventListener('abort', this);
+  }
+
+  handleEvent(): void {
+    this.link.fire(this.signal.reason);
+  }
+
+  override unsubscribe(): void {
+    this.signal.removeEventListener('abort', this);
+    super.unsubscribe();
+  }
+}

@@ -1,0 +1,67 @@
+import { from, Subscription, type ObservableInput, type Observer, type SchedulerLike } from 'rxjs';
+import { CleanupTimeoutError } from '../errors';
+import { reportUnhandledError } from './report';
+import { teardownFor, type Waiter } from './waiter';
+
+/**
+ * Makes `waiter` wait for asynchronous cleanup `work` (an Observable, a
+ * Promise, …) until it completes or errors; its values are ignored. With a
+ * finite `timeout` (ms, on `scheduler`) an overrun ends the work's
+ * subscription and counts as a {@link CleanupTimeoutError} failure.
+ *
+ * The work is not a child of any subscription: a running cleanup is shielded,
+ * and only its own end or the timeout stops it.
+ */
+export function awaitCleanup(
+  waiter: Waiter,
+  work: ObservableInput<unknown>,
+  timeout: number,
+  scheduler: SchedulerLike,
+): void {
+  waiter.hold();
+  const run = new CleanupRun(waiter, timeout);
+  if (timeout !== Infinity) run.add(scheduler.schedule(() => run.timedOut(), timeout));
+  try {
+    from(work).subscribe(run);
+  } catch (error) {
+    // `from` rejects an input it cannot convert; that is a failed cleanup.
+    run.error(error);
+  }
+}
+
+class CleanupRun extends Subscription implements Observer<unknown> {
+  constructor(
+    private waiter: Waiter | null,
+    private readonly timeout: number,
+  ) {
+    super();
+  }
+
+  next(): void {}
+
+  error(error: unknown): void {
+    // After a timeout the waiter has moved on; an error the work still raises
+    // has nowhere to go but the unhandled-error path.
+    if (this.waiter === null) reportUnhandledError(error);
+    else this.settle(true, error);
+  }
+
+  complete(): void {
+    this.settle(false, undefined);
+  }
+
+  timedOut(): void {
+    this.settle(true, new CleanupTimeoutError(this.timeout));
+  }
+
+  private settle(failed: boolean, error: unknown): void {
+    const { waiter } = this;
+    if (waiter === null) return;
+    this.waiter = null;
+    // Ends the work (on timeout) and the timer; the work's own cleanups, if it
+    // has any, are waited for too.
+    teardownFor(waiter, this);
+    if (failed) waiter.fail(error);
+    waiter.release();
+  }
+}

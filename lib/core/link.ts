@@ -1,0 +1,199 @@
+import { Subscription, type Observer, type Subscriber } from 'rxjs';
+import { CancelledError, CleanupError, UNSUBSCRIBED } from '../errors';
+import { reportUnhandledError } from './report';
+import { ambientWaiter, teardownFor, type Waiter } from './waiter';
+
+/** How a link's subscription ended. */
+export const COMPLETE = 0;
+export const ERROR = 1;
+export const CANCEL = 2;
+export type EndKind = typeof COMPLETE | typeof ERROR | typeof CANCEL;
+
+// The life of a link. LIVE: values flow. ENDING: the upstream is gone and the
+// downstream waits for the outcome, which is held back until every cleanup
+// has settled. ORPHANED: nobody downstream listens any more; the outcome's
+// failures go to the heir (the waiter that was ambient when the downstream
+// left) or, without one, to `config.onUnhandledError`. DONE: reported.
+const LIVE = 0;
+const ENDING = 1;
+const ORPHANED = 2;
+const DONE = 3;
+
+/**
+ * The subscriber this package's operators hand to their source.
+ *
+ * It is a `Subscription` that is also an `Observer`, which RxJS's `subscribe`
+ * takes as a ready-made subscriber: values reach `next` with no wrapper in
+ * between, the source's teardown is added to the link itself, and the link is
+ * added to its downstream subscriber so a downstream unsubscribe reaches it
+ * (and stops a synchronous source looping on `subscriber.closed`). Only public
+ * RxJS API is used.
+ *
+ * When the subscription ends (source completes or errors, the operator
+ * cancels, or the downstream unsubscribes), the link tears its upstream down
+ * as the ambient {@link Waiter}, waits for every cleanup that started, runs the
+ * operator's own {@link Link.finish} work, and only then reports. A link is a
+ * waiter itself, so this costs no allocation on the common, synchronous path.
+ */
+export abstract class Link<T> extends Subscription implements Observer<T>, Waiter {
+  private phase = LIVE;
+  /** Pieces of work the outcome waits for: the teardown, cleanups, `finish`. */
+  private running = 0;
+  private finishing = false;
+  private failures: unknown[] | null = null;
+  private heir: Waiter | null = null;
+  /** Registered on the downstream only while it waits for asynchronous work. */
+  private watch: (() => void) | null = null;
+  /** How the subscription ended; `reason` says with what. */
+  protected kind: EndKind = COMPLETE;
+  /**
+   * The cancel reason upstream cleanups see: the canceller's reason, or the
+   * source's error when an error ends the rest of the upstream.
+   */
+  reason: unknown = UNSUBSCRIBED;
+  protected destination: Subscriber<T> | null;
+
+  constructor(destination: Subscriber<T>) {
+    super();
+    this.destination = destination;
+    destination.add(this);
+  }
+
+  /** True until the subscription starts ending. */
+  protected get live(): boolean {
+    return this.phase === LIVE;
+  }
+
+  next(value: T): void {
+    if (this.phase === LIVE) this.destination!.next(value);
+  }
+
+  error(error: unknown): void {
+    // An error after the end has no subscriber left to receive it; RxJS would
+    // drop it silently, this package reports it.
+    if (this.phase === LIVE) this.stop(ERROR, error);
+    else reportUnhandledError(error);
+  }
+
+  complete(): void {
+    this.stop(COMPLETE, UNSUBSCRIBED);
+  }
+
+  /**
+   * Called by the downstream's teardown cascade: the downstream left, so the
+   * outcome has no one to go to but the canceller running the cascade, if
+   * there is one. It waits for this link as for any cleanup.
+   */
+  override unsubscribe(): void {
+    if (this.phase !== LIVE) return;
+    const heir = ambientWaiter();
+    this.phase = ORPHANED;
+    this.heir = heir;
+    heir?.hold();
+    this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
+  }
+
+  /** Ends a live subscription with the downstream waiting for the outcome. */
+  protected stop(kind: EndKind, reason: unknown): void {
+    if (this.phase !== LIVE) return;
+    this.phase = ENDING;
+    this.end(kind, reason);
+  }
+
+  private end(kind: EndKind, reason: unknown): void {
+    this.kind = kind;
+    this.reason = reason;
+    this.running = 1; // the synchronous teardown itself
+    teardownFor(this, this);
+    this.release();
+  }
+
+  /**
+   * Work of the operator's own that runs once the upstream's end has settled
+   * (e.g. `finalizeCleanup`'s callback). It may `hold()` for asynchronous work
+   * and must report failures through `fail()`, never throw.
+   */
+  protected finish(): void {}
+
+  /**
+   * Tells the downstream how the subscription ended. Cleanup failures are never
+   * dropped: they travel in a {@link CleanupError} whose `cause` is the
+   * outcome they interrupted.
+   */
+  protected report(destination: Subscriber<T>, failures: unknown[] | null): void {
+    const { kind, reason } = this;
+    if (kind === COMPLETE) {
+      if (failures === null) destination.complete();
+      else destination.error(new CleanupError(failures));
+    } else if (kind === ERROR) {
+      destination.error(failures === null ? reason : new CleanupError(failures, reason));
+    } else {
+      const cancelled = new CancelledError(reason);
+      destination.error(failures === null ? cancelled : new CleanupError(failures, cancelled));
+    }
+  }
+
+  hold(): void {
+    this.running++;
+    if (this.phase === ENDING && this.watch === null) this.watchDownstream();
+  }
+
+  fail(error: unknown): void {
+    (this.failures ??= []).push(error);
+  }
+
+  release(): void {
+    if (--this.running === 0) this.settle();
+  }
+
+  private settle(): void {
+    if (this.finishing) {
+      this.deliver();
+      return;
+    }
+    this.finishing = true;
+    this.running = 1;
+    this.finish();
+    this.release();
+  }
+
+  // The link closed itself when its upstream ended, which took it out of the
+  // downstream's finalizers. While the downstream waits for asynchronous work
+  // it must still learn if the downstream leaves, to hand the work over.
+  private watchDownstream(): void {
+    const watch = (): void => {
+      if (this.phase !== ENDING) return;
+      const heir = ambientWaiter();
+      this.phase = ORPHANED;
+      this.heir = heir;
+      heir?.hold();
+    };
+    this.watch = watch;
+    this.destination!.add(watch);
+  }
+
+  private deliver(): void {
+    const { destination, failures, heir, watch } = this;
+    // Nothing is held past the end: not the downstream, not the failures.
+    this.destination = null;
+    this.failures = null;
+    this.heir = null;
+    this.watch = null;
+    if (watch !== null) destination!.remove(watch);
+    const listening = this.phase === ENDING && !destination!.closed;
+    this.phase = DONE;
+    if (listening) {
+      this.report(destination!, failures);
+      this.reason = undefined;
+      return;
+    }
+    this.reason = undefined;
+    if (failures !== null) {
+      for (const failure of failures) {
+        if (heir === null) reportUnhandledError(failure);
+        else heir.fail(failure);
+      }
+    }
+    heir?.release();
+  }
+}

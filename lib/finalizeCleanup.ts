@@ -1,0 +1,158 @@
+import {
+  asyncScheduler,
+  Observable,
+  type MonoTypeOperatorFunction,
+  type ObservableInput,
+  type SchedulerLike,
+  type Subscriber,
+} from 'rxjs';
+import { awaitCleanup } from './core/awaitCleanup';
+import { checkDuration, checkOptions, describeValue, isAwaitable, isScheduler } from './core/inputs';
+import { COMPLETE, ERROR, Link } from './core/link';
+import { UNSUBSCRIBED } from './errors';
+
+/** Why a subscription ended, as a cleanup sees it. */
+export type Exit =
+  | { readonly kind: 'complete' }
+  | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'cancel'; readonly reason: unknown };
+
+/**
+ * A cleanup callback. It may return nothing (a synchronous cleanup), or work
+ * to be awaited: a Promise, an Observable (it settles when it completes or
+ * errors; its values are ignored), an async iterable or a ReadableStream. Any
+ * other return value is ignored, so `() => log.push('closed')` is fine at run
+ * time (TypeScript asks for braces around it).
+ */
+export type Cleanup = (exit: Exit) => void | ObservableInput<unknown>;
+
+export interface FinalizeCleanupOptions {
+  /**
+   * The longest an asynchronous cleanup may run, in milliseconds. An overrun
+   * ends the cleanup's subscription and counts as a `CleanupTimeoutError`
+   * failure of the cleanup. Default: no limit.
+   */
+  readonly timeout?: number;
+  /** The scheduler that times `timeout`. Default: `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+// Shared so that the common exits allocate nothing.
+const COMPLETE_EXIT: Exit = Object.freeze({ kind: 'complete' });
+const UNSUBSCRIBED_EXIT: Exit = Object.freeze({ kind: 'cancel', reason: UNSUBSCRIBED });
+
+/**
+ * Runs a cleanup when the subscription ends, however it ends, and tells it
+ * why: like `finalize`, but it is `try/finally` with `await` in it.
+ *
+ * <span class="informal">`finalize` that knows why, and that can be awaited.</span>
+ *
+ * ```
+ * source:   --a--b--|
+ * cleanup:          ---|            (a 3-frame asynchronous cleanup)
+ * result:   --a--b-----|            (complete waits for the cleanup)
+ *
+ * source:   --a--b-----             (cancelled at frame 5 by cancellable())
+ * cleanup:       ^---|
+ * result:   --a--b---#              (CancelledError once the cleanup is done)
+ * ```
+ *
+ * The cleanup runs exactly once, after the source's subscription has ended:
+ * - on `complete` it gets `{ kind: 'complete' }`, and the downstream gets its
+ *   `complete` only once the cleanup has settled (RxJS's `finalize` runs after
+ *   the downstream's `complete`; this one runs before, like `finally`);
+ * - on `error` it gets `{ kind: 'error', error }`, and the downstream gets the
+ *   error once the cleanup has settled;
+ * - on cancellation (the downstream unsubscribes, or an operator of this
+ *   package such as `cancellable` cancels) it gets `{ kind: 'cancel', reason }`
+ *   with the canceller's reason, or `UNSUBSCRIBED` for a plain unsubscribe. A
+ *   canceller of this package waits for the cleanup before reporting; a plain
+ *   `unsubscribe()` cannot wait and the cleanup finishes in the background.
+ *
+ * A running cleanup is shielded: unsubscribing again does not interrupt it.
+ * Cleanups of several `finalizeCleanup`s in one chain run one after the
+ * other, source side first, like nested `finally` blocks.
+ *
+ * Errors are never lost. A cleanup that throws or fails turns a completion
+ * into an error, and an error into a `CleanupError` holding both (`errors` has
+ * the cleanup's failure, `cause` the source's error). On the cancel path its
+ * failure goes to the canceller, which reports it downstream, or with no
+ * canceller to `config.onUnhandledError`.
+ *
+ * Mirrors asyncio's `try: … finally: await …` inside a task.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { timer } from 'rxjs';
+ * import { cancellable, finalizeCleanup } from 'rxjs-cancel';
+ *
+ * const stop = new AbortController();
+ * openConnection().pipe(
+ *   finalizeCleanup(exit => {
+ *     if (exit.kind === 'cancel') console.log('cancelled because', exit.reason);
+ *     return connection.close(); // a Promise: it is awaited
+ *   }),
+ *   cancellable(stop.signal),
+ * ).subscribe({ error: e => console.log(e.name) });
+ * stop.abort('user pressed stop');
+ * // results:
+ * // cancelled because user pressed stop
+ * // CancelledError   (once connection.close() has settled)
+ * ```
+ *
+ * @see {@link cancellable}
+ * @param cleanup The callback, given the {@link Exit}.
+ * @param options `timeout` and `scheduler`.
+ * @return A function that returns an Observable that mirrors the source, and
+ * holds back its end until the cleanup has settled.
+ */
+export function finalizeCleanup<T>(cleanup: Cleanup, options?: FinalizeCleanupOptions): MonoTypeOperatorFunction<T> {
+  if (typeof cleanup !== 'function') {
+    throw new TypeError(`finalizeCleanup: \`cleanup\` must be a function, got ${describeValue(cleanup)}`);
+  }
+  checkOptions('finalizeCleanup', options);
+  const timeout =
+    options?.timeout === undefined ? Infinity : checkDuration('finalizeCleanup', 'options.timeout', options.timeout);
+  const scheduler = options?.scheduler ?? asyncScheduler;
+  if (!isScheduler(scheduler)) {
+    throw new TypeError(`finalizeCleanup: \`options.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);
+  }
+  return (source) =>
+    new Observable<T>((destination) => {
+      const link = new CleanupLink(destination, cleanup, timeout, scheduler);
+      if (!link.closed) source.subscribe(link);
+    });
+}
+
+class CleanupLink<T> extends Link<T> {
+  constructor(
+    destination: Subscriber<T>,
+    private cleanup: Cleanup | null,
+    private readonly timeout: number,
+    private readonly scheduler: SchedulerLike,
+  ) {
+    super(destination);
+  }
+
+  protected override finish(): void {
+    const { cleanup } = this;
+    // Runs once; the callback is not kept after it ran.
+    this.cleanup = null;
+    let work: unknown;
+    try {
+      work = cleanup!(this.exit());
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (isAwaitable(work)) awaitCleanup(this, work, this.timeout, this.scheduler);
+  }
+
+  private exit(): Exit {
+    const { kind, reason } = this;
+    if (kind === COMPLETE) return COMPLETE_EXIT;
+    if (kind === ERROR) return { kind: 'error', error: reason };
+    return reason === UNSUBSCRIBED ? UNSUBSCRIBED_EXIT : { kind: 'cancel', reason };
+  }
+}

@@ -1,0 +1,126 @@
+import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
+import { describeValue, isObservableInput } from './core/inputs';
+import { reportUnhandledError } from './core/report';
+import { ambientReason } from './core/waiter';
+import { CancelledError } from './errors';
+
+/**
+ * Turns an `AbortSignal`-aware function into a cancellable Observable: each
+ * subscription calls `work(signal)` with a fresh signal, and unsubscribing
+ * before the work is done aborts that signal.
+ *
+ * <span class="informal">How `fetch`, timers and any `AbortSignal` API become
+ * Observables that unsubscription really cancels.</span>
+ *
+ * ```
+ * work(signal):  ------v|          (a Promise resolving at frame 6)
+ * result:        ------(v|)
+ *
+ * unsubscribed:  ---!              signal.aborted, reason CancelledError
+ * ```
+ *
+ * `work` may return a Promise (its value is emitted, then the Observable
+ * completes) or any ObservableInput (mirrored). When the subscriber
+ * unsubscribes before the work has ended, the signal is aborted with a
+ * `CancelledError` whose `reason` is the canceller's (e.g. `cancellable`'s
+ * trigger value) or `UNSUBSCRIBED`. Once the work has completed or failed the
+ * signal is left alone.
+ *
+ * What it does not do: it cannot stop work that ignores its signal. A promise
+ * that rejects after the abort with the abort's own reason or an `AbortError`
+ * is the expected answer to the abort and is dropped; any other late
+ * rejection goes to `config.onUnhandledError`, never silently away.
+ *
+ * Mirrors wrapping a coroutine in an asyncio task: unsubscribing is
+ * `task.cancel()`.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { timeout } from 'rxjs';
+ * import { fromAbortable } from 'rxjs-cancel';
+ *
+ * const user$ = fromAbortable(signal => fetch('/api/user', { signal }).then(r => r.json()));
+ * const subscription = user$.subscribe(console.log);
+ * subscription.unsubscribe(); // the request is aborted
+ * ```
+ *
+ * @see {@link cancellable}
+ * @param work Called on each subscription with an `AbortSignal`; returns a
+ * Promise or an ObservableInput.
+ * @return An Observable of the work's result whose unsubscription aborts the
+ * work's signal.
+ */
+export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<T>): Observable<T> {
+  if (typeof work !== 'function') {
+    throw new TypeError(`fromAbortable: \`work\` must be a function, got ${describeValue(work)}`);
+  }
+  return new Observable<T>((subscriber) => {
+    // Added to the subscriber before the work starts, so that an unsubscribe
+    // from inside it (a synchronous source feeding `take(1)`) aborts too.
+    const run = new AbortableRun(subscriber);
+    let input: ObservableInput<T>;
+    try {
+      input = work(run.signal);
+    } catch (error) {
+      run.error(error);
+      return;
+    }
+    if (isObservableInput(input)) {
+      from(input).subscribe(run);
+    } else {
+      run.error(
+        new TypeError(`fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input)}`),
+      );
+    }
+  });
+}
+
+/** One call of the work: mirrors its result, aborts its signal if cancelled. */
+class AbortableRun<T> extends Subscription implements Observer<T> {
+  private readonly controller = new AbortController();
+  private ended = false;
+
+  constructor(private readonly subscriber: Subscriber<T>) {
+    super();
+    subscriber.add(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  next(value: T): void {
+    if (!this.closed) this.subscriber.next(value);
+  }
+
+  error(error: unknown): void {
+    if (!this.closed) {
+      this.ended = true;
+      this.subscriber.error(error);
+    } else if (!isAbortAnswer(error, this.controller.signal)) {
+      // A late failure that is not the answer to our abort: never dropped.
+      reportUnhandledError(error);
+    }
+  }
+
+  complete(): void {
+    if (this.closed) return;
+    this.ended = true;
+    this.subscriber.complete();
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    // Work that has ended is left alone; work still running learns why it is
+    // cancelled before its subscription is torn down.
+    if (!this.ended) this.controller.abort(new CancelledError(ambientReason()));
+    super.unsubscribe();
+  }
+}
+
+/** The rejection an abort-aware API answers our abort with. */
+function isAbortAnswer(error: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted && error === signal.reason) return true;
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
