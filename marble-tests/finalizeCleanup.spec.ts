@@ -33,8 +33,8 @@ const oops = new Error('oops');
 describe(finalizeCleanup.name, () => {
   describe('on complete', () => {
     it('holds the completion back until an asynchronous cleanup has settled', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('-a-b-|   ');
         const sourceSubs = '    ^----!   ';
@@ -47,13 +47,13 @@ describe(finalizeCleanup.name, () => {
         expectObservable(result).toBe(expected);
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-        return () => expect(exits).toEqual([{ kind: 'complete' }]);
       });
+      expect(exits).toEqual([{ kind: 'complete' }]);
     });
 
     it('completes in the same frame when the cleanup is synchronous', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('-a-b-|');
         const sourceSubs = '    ^----!';
@@ -62,6 +62,7 @@ describe(finalizeCleanup.name, () => {
         expectObservable(source.pipe(finalizeCleanup((exit) => void exits.push(exit)))).toBe(expected);
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
       });
+      expect(exits).toEqual([{ kind: 'complete' }]);
     });
 
     it('errors with a CleanupError when the cleanup fails', () => {
@@ -95,22 +96,22 @@ describe(finalizeCleanup.name, () => {
     });
 
     it('runs the cleanup of an empty source at once', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, expectObservable }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const cleanup = cold('--|');
         const expected = '    --|';
 
         expectObservable(EMPTY.pipe(finalizeCleanup((exit) => (exits.push(exit), cleanup)))).toBe(expected);
-        return () => expect(exits).toEqual([{ kind: 'complete' }]);
       });
+      expect(exits).toEqual([{ kind: 'complete' }]);
     });
   });
 
   describe('on error', () => {
     it('holds the error back until the cleanup has settled, and tells the cleanup the error', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('-a-#    ', undefined, boom);
         const sourceSubs = '    ^--!    ';
@@ -125,8 +126,8 @@ describe(finalizeCleanup.name, () => {
         );
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-        return () => expect(exits).toEqual([{ kind: 'error', error: boom }]);
       });
+      expect(exits).toEqual([{ kind: 'error', error: boom }]);
     });
 
     it('keeps both errors when the cleanup fails too: CleanupError with the source error as cause', () => {
@@ -157,8 +158,8 @@ describe(finalizeCleanup.name, () => {
 
   describe('on cancel', () => {
     it('runs on a plain unsubscribe with reason UNSUBSCRIBED, and finishes in the background', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('-a-b-c-d-');
         const sourceSubs = '    ^--!     ';
@@ -170,21 +171,21 @@ describe(finalizeCleanup.name, () => {
         expectObservable(source.pipe(finalizeCleanup((exit) => (exits.push(exit), cleanup))), unsub).toBe(expected);
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-        return () => expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
       });
+      expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
     });
 
     it('runs when a source that never ends is unsubscribed', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ expectObservable }) => {
-        const exits: Exit[] = [];
         expectObservable(NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit))), '--!').toBe('---');
-        return () => expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
       });
+      expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
     });
 
     it('is awaited by cancellable: cancelled at frame 2, a 1-frame cleanup, CancelledError at frame 3', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('a-b-c-d-');
         const sourceSubs = '    ^-!     ';
@@ -203,8 +204,8 @@ describe(finalizeCleanup.name, () => {
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
         expectSubscriptions(trigger.subscriptions).toBe(triggerSubs);
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-        return () => expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
       });
+      expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
     });
 
     it('reports a failing cleanup to the canceller, which passes it downstream with the cancellation', () => {
@@ -287,8 +288,8 @@ describe(finalizeCleanup.name, () => {
 
   describe('exactly once', () => {
     it('does not interrupt a running cleanup when the downstream is cancelled during it; the canceller waits', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('a|    ');
         const cleanup = cold('   ---| ');
@@ -303,13 +304,13 @@ describe(finalizeCleanup.name, () => {
 
         expectObservable(result).toBe(expected, { a: 'a' }, new CancelledError('x'));
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-        return () => expect(exits).toEqual([{ kind: 'complete' }]);
       });
+      expect(exits).toEqual([{ kind: 'complete' }]);
     });
 
     it('does not interrupt a running cancel-path cleanup when unsubscribed again', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const source =    cold('a-b-c-d-');
         const trigger = hot('   -x      ');
@@ -325,15 +326,15 @@ describe(finalizeCleanup.name, () => {
 
         expectObservable(result, unsub).toBe(expected, { a: 'a' });
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-        return () => expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
       });
+      expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
     });
   });
 
   describe('in a chain', () => {
     it('runs the cleanups of several finalizeCleanups one after the other, source side first', () => {
+      const order: string[] = [];
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-        const order: string[] = [];
         // prettier-ignore
         const source =    cold('a-b-c-d-');
         const trigger = hot('   --x     ');
@@ -353,8 +354,8 @@ describe(finalizeCleanup.name, () => {
         expectObservable(result).toBe(expected, { a: 'a' }, new CancelledError('x'));
         expectSubscriptions(inner.subscriptions).toBe(innerSubs);
         expectSubscriptions(outer.subscriptions).toBe(outerSubs);
-        return () => expect(order).toEqual(['inner', 'outer']);
       });
+      expect(order).toEqual(['inner', 'outer']);
     });
 
     it('is awaited through several operators, share() included', () => {
@@ -392,8 +393,8 @@ describe(finalizeCleanup.name, () => {
     it.each(flatteners)(
       'is awaited when it sits in an inner Observable of %s subscribed after the outer one',
       (_name, flatten) => {
+        const exits: Exit[] = [];
         testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-          const exits: Exit[] = [];
           // prettier-ignore
           const outer = cold('  --o------   ');
           const inner = cold('    -x-y-z-   ');
@@ -409,14 +410,14 @@ describe(finalizeCleanup.name, () => {
 
           expectObservable(result).toBe(expected, undefined, new CancelledError('s'));
           expectSubscriptions(inner.subscriptions).toBe(innerSubs);
-          return () => expect(exits).toEqual([{ kind: 'cancel', reason: 's' }]);
         });
+        expect(exits).toEqual([{ kind: 'cancel', reason: 's' }]);
       },
     );
 
     it('lets switchMap drop an inner without waiting (a plain unsubscribe); the cleanup of a completing inner holds the end back', () => {
+      const exits: Exit[] = [];
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-        const exits: Exit[] = [];
         // prettier-ignore
         const outer = hot('     -a---b----|   ');
         const inner = cold('     x-y-z|       ');
@@ -432,8 +433,8 @@ describe(finalizeCleanup.name, () => {
         expectObservable(result).toBe(expected);
         expectSubscriptions(inner.subscriptions).toBe(innerSubs);
         expectSubscriptions(cleanup.subscriptions).toBe(['-----^--!  ', '----------^--!']);
-        return () => expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }, { kind: 'complete' }]);
       });
+      expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }, { kind: 'complete' }]);
     });
   });
 
