@@ -15,8 +15,14 @@ export const UNSUBSCRIBED: unique symbol = Symbol('rxjs-cancel.unsubscribed');
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
 
-  constructor(readonly reason: unknown = UNSUBSCRIBED) {
-    super(reasonText(reason));
+  readonly reason: unknown;
+
+  // Only an omitted reason defaults: `undefined` is a reason a trigger can
+  // give (a `Subject<void>` emits it) and is kept as it is.
+  constructor(...reason: [] | [reason: unknown]) {
+    const given = reason.length === 0 ? UNSUBSCRIBED : reason[0];
+    super(reasonText(given));
+    this.reason = given;
   }
 }
 

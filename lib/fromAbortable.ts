@@ -67,6 +67,7 @@ export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<
       return;
     }
     if (isObservableInput(input)) {
+      run.settlesWithValue = isThenable(input);
       from(input).subscribe(run);
     } else {
       run.error(
@@ -80,6 +81,12 @@ export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<
 class AbortableRun<T> extends Subscription implements Observer<T> {
   private readonly controller = new AbortController();
   private ended = false;
+  /**
+   * A Promise's work is over once it has its value, even if the subscriber
+   * (`firstValueFrom`, `take(1)`) unsubscribes on that value before the
+   * completion that follows it.
+   */
+  settlesWithValue = false;
 
   constructor(private readonly subscriber: Subscriber<T>) {
     super();
@@ -91,7 +98,9 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
   }
 
   next(value: T): void {
-    if (!this.closed) this.subscriber.next(value);
+    if (this.closed) return;
+    if (this.settlesWithValue) this.ended = true;
+    this.subscriber.next(value);
   }
 
   error(error: unknown): void {
@@ -117,6 +126,10 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
     if (!this.ended) this.controller.abort(new CancelledError(ambientReason()));
     super.unsubscribe();
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as Partial<PromiseLike<unknown>>).then === 'function';
 }
 
 /** The rejection an abort-aware API answers our abort with. */

@@ -1,0 +1,198 @@
+import { getEventListeners } from 'node:events';
+import { defer, finalize, mergeMap, NEVER, Observable, of, Subject } from 'rxjs';
+import { cancellable, CancelledError, CleanupError, finalizeCleanup } from '../lib';
+import { normalize } from '../test-support/errors';
+import { deferred, macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
+
+const oops = new Error('oops');
+
+function record<T>(source: Observable<T>): { events: unknown[]; unsubscribe: () => void } {
+  const events: unknown[] = [];
+  const subscription = source.subscribe({
+    next: (value) => events.push(['next', value]),
+    error: (error) => events.push(['error', error]),
+    complete: () => events.push(['complete']),
+  });
+  return { events, unsubscribe: () => subscription.unsubscribe() };
+}
+
+function countingSource(): { source: Observable<never>; subscriptions: () => number } {
+  let count = 0;
+  return {
+    source: defer(() => {
+      count++;
+      return NEVER;
+    }),
+    subscriptions: () => count,
+  };
+}
+
+describe(cancellable.name, () => {
+  describe('with an AbortSignal', () => {
+    it('cancels at subscribe time, without subscribing to the source, when the signal is already aborted', () => {
+      const { source, subscriptions } = countingSource();
+      const controller = new AbortController();
+      controller.abort('too late');
+      const { events } = record(source.pipe(cancellable(controller.signal)));
+      expect(subscriptions()).toBe(0);
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('too late')]]));
+    });
+
+    it("completes at subscribe time with onCancel: 'complete' when the signal is already aborted", () => {
+      const { source, subscriptions } = countingSource();
+      const { events } = record(source.pipe(cancellable(AbortSignal.abort(), { onCancel: 'complete' })));
+      expect(subscriptions()).toBe(0);
+      expect(events).toEqual([['complete']]);
+    });
+
+    it("carries the signal's default reason (a DOMException AbortError) when abort() is given none", () => {
+      const controller = new AbortController();
+      const { events } = record(NEVER.pipe(cancellable(controller.signal)));
+      controller.abort();
+      const error = events[0] as [string, CancelledError];
+      expect(error[1]).toBeInstanceOf(CancelledError);
+      expect(error[1].reason).toBe(controller.signal.reason);
+      expect((error[1].reason as DOMException).name).toBe('AbortError');
+    });
+
+    it('prefers options.reason over the signal reason', () => {
+      const controller = new AbortController();
+      const { events } = record(NEVER.pipe(cancellable(controller.signal, { reason: 'mine' })));
+      controller.abort('theirs');
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('mine')]]));
+    });
+
+    it('cancels every subscription that shares the signal', () => {
+      const controller = new AbortController();
+      const cancelled = cancellable(controller.signal);
+      const first = record(NEVER.pipe(cancelled));
+      const second = record(NEVER.pipe(cancelled));
+      controller.abort('all');
+      expect(first.events).toHaveLength(1);
+      expect(second.events).toHaveLength(1);
+    });
+
+    it.each([
+      ['the source completes', (subject: Subject<void>) => subject.complete(), () => {}],
+      ['the source errors', (subject: Subject<void>) => subject.error(oops), () => {}],
+      ['the downstream unsubscribes', () => {}, (unsubscribe: () => void) => unsubscribe()],
+      ['the signal aborts', () => {}, () => {}, true],
+    ])('leaves no abort listener on the signal once %s', (_case, end, leave, abort = false) => {
+      const controller = new AbortController();
+      const subject = new Subject<void>();
+      const { unsubscribe } = record(subject.pipe(cancellable(controller.signal)));
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      end(subject);
+      leave(unsubscribe);
+      if (abort) controller.abort();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('waits for a Promise cleanup inside a mergeMap inner before reporting', async () => {
+      const controller = new AbortController();
+      const cleanupDone = deferred();
+      const { events } = record(
+        of(1).pipe(
+          mergeMap(() => NEVER.pipe(finalizeCleanup(() => cleanupDone.promise))),
+          cancellable(controller.signal),
+        ),
+      );
+      controller.abort('stop');
+      await macrotask();
+      expect(events).toEqual([]);
+      cleanupDone.resolve();
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+    });
+  });
+
+  describe('with an ObservableInput', () => {
+    it('fires on a Promise resolving', async () => {
+      const { events } = record(NEVER.pipe(cancellable(Promise.resolve('later'))));
+      expect(events).toEqual([]);
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('later')]]));
+    });
+
+    it('fires at subscribe time on an array with a value', () => {
+      const { source, subscriptions } = countingSource();
+      const { events } = record(source.pipe(cancellable(['now'])));
+      expect(subscriptions()).toBe(0);
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('now')]]));
+    });
+
+    it('lets go of the trigger when the downstream unsubscribes', () => {
+      const trigger = new Subject<void>();
+      const { unsubscribe } = record(NEVER.pipe(cancellable(trigger)));
+      expect(trigger.observed).toBe(true);
+      unsubscribe();
+      expect(trigger.observed).toBe(false);
+    });
+  });
+
+  describe('never loses an error', () => {
+    it('reports what a plain finalize throws on a plain unsubscribe, and unsubscribe() does not throw', async () => {
+      const { unsubscribe } = record(
+        NEVER.pipe(
+          finalize(() => {
+            throw oops;
+          }),
+          cancellable(new Subject()),
+        ),
+      );
+      expect(unsubscribe).not.toThrow();
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('passes what a cleanup threw during its cancel downstream', () => {
+      const trigger = new Subject<string>();
+      const { events } = record(
+        NEVER.pipe(
+          finalizeCleanup(() => {
+            throw oops;
+          }),
+          cancellable(trigger),
+        ),
+      );
+      trigger.next('x');
+      expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], new CancelledError('x'))]]));
+    });
+
+    it('reports a trigger that errors after the end', async () => {
+      let late: (error: unknown) => void = () => {};
+      const leaky = new Observable<never>((subscriber) => {
+        late = (error) => subscriber.error(error);
+      });
+      const { events } = record(of(1).pipe(cancellable(leaky)));
+      late(oops);
+      await macrotask();
+      expect(events).toEqual([['next', 1], ['complete']]);
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+  });
+
+  describe('rejects bad input at the call', () => {
+    it.each([
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [42, 'number 42'],
+      [{ aborted: false }, 'an object (Object)'],
+      [() => {}, 'a function'],
+    ])('a trigger that is %p', (trigger, described) => {
+      expect(() => cancellable(trigger as never)).toThrow(
+        new TypeError(`cancellable: \`trigger\` must be an ObservableInput or an AbortSignal, got ${described}`),
+      );
+    });
+
+    it('options that are not an object, and an unknown onCancel', () => {
+      expect(() => cancellable(NEVER, 'complete' as never)).toThrow(
+        new TypeError('cancellable: `options` must be an object, got the string "complete"'),
+      );
+      expect(() => cancellable(NEVER, { onCancel: 'ignore' as never })).toThrow(
+        new TypeError("cancellable: `options.onCancel` must be 'error' or 'complete', got the string \"ignore\""),
+      );
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import { CancelledError, CleanupError, CleanupTimeoutError, UNSUBSCRIBED } from '../lib';
+
+describe(CancelledError.name, () => {
+  it('is an Error named CancelledError that carries the reason it was given', () => {
+    const reason = { why: 'user pressed stop' };
+    const error = new CancelledError(reason);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('CancelledError');
+    expect(error.reason).toBe(reason);
+    expect(String(error)).toBe('CancelledError: cancelled: [object Object]');
+  });
+
+  it('says the reason in its message', () => {
+    expect(new CancelledError('user pressed stop').message).toBe('cancelled: user pressed stop');
+    expect(new CancelledError(new RangeError('too late')).message).toBe('cancelled: RangeError: too late');
+    expect(new CancelledError().message).toBe('cancelled: unsubscribed');
+  });
+
+  it('defaults its reason to UNSUBSCRIBED, a symbol no user reason can equal', () => {
+    expect(new CancelledError().reason).toBe(UNSUBSCRIBED);
+    expect(typeof UNSUBSCRIBED).toBe('symbol');
+  });
+
+  it('keeps undefined as a reason when it is given (a Subject<void> trigger)', () => {
+    const error = new CancelledError(undefined);
+    expect('reason' in error && error.reason).toBeUndefined();
+    expect(error.message).toBe('cancelled');
+  });
+
+  it('survives a reason that cannot be turned into a string', () => {
+    const hostile = Object.create(null) as object;
+    expect(new CancelledError(hostile).message).toBe('cancelled: [object Object]');
+  });
+});
+
+describe(CleanupError.name, () => {
+  it('is an AggregateError holding every cleanup failure, in order', () => {
+    const first = new Error('first');
+    const second = new Error('second');
+    const error = new CleanupError([first, second]);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(error.name).toBe('CleanupError');
+    expect(error.errors).toEqual([first, second]);
+    expect(error.message).toBe('2 cleanups failed');
+    expect('cause' in error).toBe(false);
+  });
+
+  it('keeps the outcome the cleanups interrupted as its cause', () => {
+    const boom = new Error('boom');
+    const error = new CleanupError([new Error('oops')], boom);
+    expect(error.cause).toBe(boom);
+    expect(error.message).toBe('1 cleanup failed after: Error: boom');
+  });
+
+  it('keeps a cause that is undefined when it is given explicitly', () => {
+    const error = new CleanupError([1], undefined);
+    expect('cause' in error).toBe(true);
+    expect(error.cause).toBeUndefined();
+  });
+});
+
+describe(CleanupTimeoutError.name, () => {
+  it('names the timeout that was overrun', () => {
+    const error = new CleanupTimeoutError(250);
+    expect(error.name).toBe('CleanupTimeoutError');
+    expect(error.timeout).toBe(250);
+    expect(error.message).toBe('cleanup did not settle within 250 ms');
+  });
+});

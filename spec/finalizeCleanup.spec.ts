@@ -1,0 +1,350 @@
+import { asyncScheduler, NEVER, Observable, of, Subject, Subscription, take, throwError, timer } from 'rxjs';
+import {
+  cancellable,
+  CancelledError,
+  CleanupError,
+  CleanupTimeoutError,
+  finalizeCleanup,
+  UNSUBSCRIBED,
+  type Exit,
+} from '../lib';
+import { normalize } from '../test-support/errors';
+import { deferred, macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
+
+const boom = new Error('boom');
+const oops = new Error('oops');
+
+/** Subscribes and records everything the subscriber is told. */
+function observe<T>(source: Observable<T>): { events: unknown[]; subscription: Subscription } {
+  const events: unknown[] = [];
+  const subscription = source.subscribe({
+    next: (value) => events.push(['next', value]),
+    error: (error) => events.push(['error', error]),
+    complete: () => events.push(['complete']),
+  });
+  return { events, subscription };
+}
+
+describe(finalizeCleanup.name, () => {
+  describe('tells the cleanup why the subscription ended', () => {
+    it('UNSUBSCRIBED for a plain unsubscribe', () => {
+      const exits: Exit[] = [];
+      NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)))
+        .subscribe()
+        .unsubscribe();
+      expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+    });
+
+    it("UNSUBSCRIBED when a downstream operator such as take() stops listening", () => {
+      const exits: Exit[] = [];
+      of(1, 2, 3)
+        .pipe(finalizeCleanup((exit) => void exits.push(exit)), take(1))
+        .subscribe();
+      expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+    });
+
+    it("the value a cancellable's trigger emitted", () => {
+      const exits: Exit[] = [];
+      const stop = new Subject<string>();
+      NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), cancellable(stop)).subscribe({ error: () => {} });
+      stop.next('user pressed stop');
+      expect(exits).toEqual([{ kind: 'cancel', reason: 'user pressed stop' }]);
+    });
+
+    it('undefined when a Subject<void> trigger fires, not UNSUBSCRIBED', () => {
+      const exits: Exit[] = [];
+      const errors: unknown[] = [];
+      const stop = new Subject<void>();
+      NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), cancellable(stop)).subscribe({
+        error: (error) => errors.push(error),
+      });
+      stop.next();
+      expect(exits).toEqual([{ kind: 'cancel', reason: undefined }]);
+      expect((errors[0] as CancelledError).reason).toBeUndefined();
+    });
+
+    it("an AbortSignal's reason, through several operators", () => {
+      const exits: Exit[] = [];
+      const controller = new AbortController();
+      const reason = new Error('navigated away');
+      NEVER.pipe(
+        finalizeCleanup((exit) => void exits.push(exit)),
+        take(5),
+        cancellable(controller.signal),
+      ).subscribe({ error: () => {} });
+      controller.abort(reason);
+      expect(exits).toEqual([{ kind: 'cancel', reason }]);
+    });
+
+    it('the error, when the source errors', () => {
+      const exits: Exit[] = [];
+      throwError(() => boom)
+        .pipe(finalizeCleanup((exit) => void exits.push(exit)))
+        .subscribe({ error: () => {} });
+      expect(exits).toEqual([{ kind: 'error', error: boom }]);
+    });
+  });
+
+  describe('runs exactly once', () => {
+    it('when the cleanup unsubscribes its own subscription (cancel path)', () => {
+      let calls = 0;
+      const subscription: Subscription = NEVER.pipe(
+        finalizeCleanup(() => {
+          calls++;
+          subscription.unsubscribe();
+        }),
+      ).subscribe();
+      subscription.unsubscribe();
+      subscription.unsubscribe();
+      expect(calls).toBe(1);
+    });
+
+    it('when the cleanup unsubscribes its own subscription (complete path), which then gets nothing', () => {
+      let calls = 0;
+      const events: unknown[] = [];
+      const subject = new Subject<number>();
+      const subscription: Subscription = subject
+        .pipe(
+          finalizeCleanup(() => {
+            calls++;
+            subscription.unsubscribe();
+          }),
+        )
+        .subscribe({ complete: () => events.push('complete') });
+      subject.complete();
+      subscription.unsubscribe();
+      expect(calls).toBe(1);
+      expect(events).toEqual([]);
+    });
+
+    it('when the source completes, errors and completes again, and is then unsubscribed', () => {
+      const exits: Exit[] = [];
+      const misbehaving = new Observable<number>((subscriber) => {
+        subscriber.next(1);
+        subscriber.complete();
+        subscriber.error(boom);
+        subscriber.complete();
+      });
+      const { events, subscription } = observe(misbehaving.pipe(finalizeCleanup((exit) => void exits.push(exit))));
+      subscription.unsubscribe();
+      expect(exits).toEqual([{ kind: 'complete' }]);
+      expect(events).toEqual([['next', 1], ['complete']]);
+      // The error came after the end: it has nowhere to go but the unhandled path.
+      return macrotask().then(() => expect(takeUnhandled()).toEqual([boom]));
+    });
+
+    it('when a cancel arrives during an asynchronous complete-path cleanup', async () => {
+      const exits: Exit[] = [];
+      const cleanupDone = deferred();
+      const subject = new Subject<number>();
+      const { events, subscription } = observe(
+        subject.pipe(finalizeCleanup((exit) => (exits.push(exit), cleanupDone.promise))),
+      );
+      subject.complete();
+      subscription.unsubscribe();
+      subscription.unsubscribe();
+      cleanupDone.resolve();
+      await macrotask();
+      expect(exits).toEqual([{ kind: 'complete' }]);
+      expect(events).toEqual([]);
+    });
+
+    it('when the callback throws, and the throw is not repeated', () => {
+      let calls = 0;
+      const { events } = observe(
+        of(1).pipe(
+          finalizeCleanup(() => {
+            calls++;
+            throw oops;
+          }),
+        ),
+      );
+      expect(calls).toBe(1);
+      expect(normalize(events)).toEqual(normalize([['next', 1], ['error', new CleanupError([oops])]]));
+    });
+
+    it('with a synchronous source, before the subscribe call returns', () => {
+      const order: string[] = [];
+      of(1, 2)
+        .pipe(finalizeCleanup(() => void order.push('cleanup')))
+        .subscribe({ next: (value) => order.push(`next ${value}`), complete: () => order.push('complete') });
+      order.push('subscribe returned');
+      expect(order).toEqual(['next 1', 'next 2', 'cleanup', 'complete', 'subscribe returned']);
+    });
+  });
+
+  describe('awaits a Promise cleanup', () => {
+    it('holds the completion back until the Promise resolves', async () => {
+      const cleanupDone = deferred();
+      const { events } = observe(of(1).pipe(finalizeCleanup(() => cleanupDone.promise)));
+      await macrotask();
+      expect(events).toEqual([['next', 1]]);
+      cleanupDone.resolve();
+      await macrotask();
+      expect(events).toEqual([['next', 1], ['complete']]);
+    });
+
+    it('turns a rejection into a CleanupError, keeping the source error as cause', async () => {
+      const { events } = observe(throwError(() => boom).pipe(finalizeCleanup(() => Promise.reject(oops))));
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], boom)]]));
+    });
+
+    it('is awaited by a canceller: CancelledError only once the Promise has settled', async () => {
+      const cleanupDone = deferred();
+      const controller = new AbortController();
+      const { events } = observe(
+        NEVER.pipe(
+          finalizeCleanup(() => cleanupDone.promise),
+          cancellable(controller.signal),
+        ),
+      );
+      controller.abort('stop');
+      await macrotask();
+      expect(events).toEqual([]);
+      cleanupDone.resolve();
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+    });
+
+    it('times a Promise out with fake timers, and reports a rejection that comes after the timeout', async () => {
+      jest.useFakeTimers();
+      try {
+        const late = deferred();
+        const { events } = observe(of(1).pipe(finalizeCleanup(() => late.promise, { timeout: 1000 })));
+        await jest.advanceTimersByTimeAsync(999);
+        expect(events).toEqual([['next', 1]]);
+        await jest.advanceTimersByTimeAsync(1);
+        expect(normalize(events)).toEqual(
+          normalize([['next', 1], ['error', new CleanupError([new CleanupTimeoutError(1000)])]]),
+        );
+        late.reject(oops);
+        await jest.advanceTimersByTimeAsync(1);
+        expect(takeUnhandled()).toEqual([oops]);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('uses the scheduler it is given for the timeout', () => {
+      const schedule = jest.spyOn(asyncScheduler, 'schedule');
+      const scheduler = { now: () => 0, schedule: jest.fn(() => new Subscription()) };
+      of(1).pipe(finalizeCleanup(() => NEVER, { timeout: 5, scheduler })).subscribe();
+      expect(scheduler.schedule).toHaveBeenCalledWith(expect.any(Function), 5);
+      expect(schedule).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('never loses an error', () => {
+    it('reports a cleanup that throws on a plain unsubscribe, and unsubscribe() does not throw', async () => {
+      const subscription = NEVER.pipe(
+        finalizeCleanup(() => {
+          throw oops;
+        }),
+      ).subscribe();
+      expect(() => subscription.unsubscribe()).not.toThrow();
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('reports an asynchronous cleanup that fails after a plain unsubscribe', async () => {
+      NEVER.pipe(finalizeCleanup(() => Promise.reject(oops)))
+        .subscribe()
+        .unsubscribe();
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('reports a complete-path cleanup that fails after the downstream left', async () => {
+      const cleanupDone = deferred();
+      const subject = new Subject<void>();
+      const { events, subscription } = observe(subject.pipe(finalizeCleanup(() => cleanupDone.promise)));
+      subject.complete();
+      subscription.unsubscribe();
+      cleanupDone.reject(oops);
+      await macrotask();
+      expect(events).toEqual([]);
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('reports a complete-path cleanup that throws after it unsubscribed its own downstream', async () => {
+      const subject = new Subject<void>();
+      const subscription: Subscription = subject
+        .pipe(
+          finalizeCleanup(() => {
+            subscription.unsubscribe();
+            throw oops;
+          }),
+        )
+        .subscribe();
+      subject.complete();
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('reports an error the source sends after it was unsubscribed, which RxJS would drop', async () => {
+      let late: (error: unknown) => void = () => {};
+      const leaky = new Observable<never>((subscriber) => {
+        late = (error) => subscriber.error(error);
+      });
+      leaky
+        .pipe(finalizeCleanup(() => {}))
+        .subscribe()
+        .unsubscribe();
+      late(boom);
+      await macrotask();
+      expect(takeUnhandled()).toEqual([boom]);
+    });
+
+    it('passes a source error that arrives while a timer cleanup is running, once', () => {
+      const errors: unknown[] = [];
+      const subject = new Subject<void>();
+      subject.pipe(finalizeCleanup(() => timer(0))).subscribe({ error: (error) => errors.push(error) });
+      subject.error(boom);
+      subject.error(oops);
+      expect(errors).toEqual([]);
+      return macrotask().then(() => expect(errors).toEqual([boom]));
+    });
+  });
+
+  describe('rejects bad input at the call', () => {
+    it.each([
+      [undefined, 'undefined'],
+      [null, 'null'],
+      ['cleanup', 'the string "cleanup"'],
+      [{}, 'an object (Object)'],
+    ])('a cleanup that is %p', (cleanup, described) => {
+      expect(() => finalizeCleanup(cleanup as never)).toThrow(
+        new TypeError(`finalizeCleanup: \`cleanup\` must be a function, got ${described}`),
+      );
+    });
+
+    it.each([
+      [-1, RangeError, 'must be a non-negative number of milliseconds, got -1'],
+      [NaN, RangeError, 'must be a non-negative number of milliseconds, got NaN'],
+      [-Infinity, RangeError, 'must be a non-negative number of milliseconds, got -Infinity'],
+      ['10', TypeError, 'must be a number of milliseconds, got the string "10"'],
+      [null, TypeError, 'must be a number of milliseconds, got null'],
+    ])('a timeout of %p', (timeout, type, message) => {
+      expect(() => finalizeCleanup(() => {}, { timeout: timeout as never })).toThrow(type);
+      expect(() => finalizeCleanup(() => {}, { timeout: timeout as never })).toThrow(
+        `finalizeCleanup: \`options.timeout\` ${message}`,
+      );
+    });
+
+    it('accepts 0 and Infinity as timeouts', () => {
+      expect(() => finalizeCleanup(() => {}, { timeout: 0 })).not.toThrow();
+      expect(() => finalizeCleanup(() => {}, { timeout: Infinity })).not.toThrow();
+    });
+
+    it('options that are not an object, and a scheduler that is not one', () => {
+      expect(() => finalizeCleanup(() => {}, 5 as never)).toThrow(
+        new TypeError('finalizeCleanup: `options` must be an object, got number 5'),
+      );
+      expect(() => finalizeCleanup(() => {}, { scheduler: {} as never })).toThrow(
+        new TypeError('finalizeCleanup: `options.scheduler` must be a scheduler, got an object (Object)'),
+      );
+    });
+  });
+});
