@@ -106,7 +106,8 @@ export function cancellable<T>(
 
   return (source) =>
     new Observable<T>((destination) => {
-      const link = new CancellableLink(destination, onCancel === 'complete', hasReason, reason);
+      const link = new CancellableLink(destination, onCancel === 'complete', hasReason, reason).attach();
+      if (link.closed) return;
       if (signal !== null) {
         if (signal.aborted) link.fire(signal.reason);
         else link.add(new AbortTrigger(link, signal));

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { defer, finalize, mergeMap, NEVER, Observable, of, Subject } from 'rxjs';
+import { defer, finalize, mergeMap, NEVER, Observable, of, Subject, Subscription } from 'rxjs';
 import { cancellable, CancelledError, CleanupError, finalizeCleanup } from '../lib';
 import { normalize } from '../test-support/errors';
 import { deferred, macrotask } from '../test-support/time';
@@ -129,6 +129,16 @@ describe(cancellable.name, () => {
       unsubscribe();
       expect(trigger.observed).toBe(false);
     });
+  });
+
+  it('subscribes to neither trigger nor source when the subscriber is already closed', () => {
+    const { source, subscriptions } = countingSource();
+    const trigger = new Subject<void>();
+    const closed = Object.assign(new Subscription(), { next() {}, error() {}, complete() {} });
+    closed.unsubscribe();
+    source.pipe(cancellable(trigger)).subscribe(closed);
+    expect(subscriptions()).toBe(0);
+    expect(trigger.observed).toBe(false);
   });
 
   describe('never loses an error', () => {

@@ -164,6 +164,20 @@ describe(finalizeCleanup.name, () => {
       expect(normalize(events)).toEqual(normalize([['next', 1], ['error', new CleanupError([oops])]]));
     });
 
+    it('when the subscriber is already closed at subscribe time, without subscribing to the source', () => {
+      const exits: Exit[] = [];
+      let subscribed = false;
+      const source = new Observable<number>(() => {
+        subscribed = true;
+      });
+      // A subscriber that is closed before the subscribe call reaches the operator.
+      const closed = Object.assign(new Subscription(), { next() {}, error() {}, complete() {} });
+      closed.unsubscribe();
+      source.pipe(finalizeCleanup((exit) => void exits.push(exit))).subscribe(closed);
+      expect(subscribed).toBe(false);
+      expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+    });
+
     it('with a synchronous source, before the subscribe call returns', () => {
       const order: string[] = [];
       of(1, 2)

@@ -29,6 +29,9 @@ const DONE = 3;
  * (and stops a synchronous source looping on `subscriber.closed`). Only public
  * RxJS API is used.
  *
+ * An operator creates one per subscription, `attach()`es it, then subscribes
+ * its triggers and its source to it unless it is already `closed`.
+ *
  * When the subscription ends (source completes or errors, the operator
  * cancels, or the downstream unsubscribes), the link tears its upstream down
  * as the ambient {@link Waiter}, waits for every cleanup that started, runs the
@@ -56,7 +59,17 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   constructor(destination: Subscriber<T>) {
     super();
     this.destination = destination;
-    destination.add(this);
+  }
+
+  /**
+   * Joins the downstream's teardown; the operator calls it once, right after
+   * constructing the link and before subscribing to anything. It is not done
+   * in the constructor because a downstream that is already closed runs the
+   * link's teardown at once, and a subclass's fields would not exist yet.
+   */
+  attach(): this {
+    this.destination!.add(this);
+    return this;
   }
 
   /** True until the subscription starts ending. */
