@@ -170,6 +170,37 @@ describe(cancellable.name, () => {
       expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], new CancelledError('x'))]]));
     });
 
+    it('reports a teardown that throws when the source returns it after a trigger fired inside its subscribe', async () => {
+      const stop = new Subject<void>();
+      const source = new Observable<never>(() => {
+        stop.next();
+        return () => {
+          throw oops;
+        };
+      });
+      const { events } = record(source.pipe(cancellable(stop)));
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError(undefined)]]));
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('waits for a cleanup that joins the cancelled subscription while the cancel is still waiting', () => {
+      const stop = new Subject<void>();
+      const slow = new Subject<void>();
+      const late = new Subject<void>();
+      const source = new Observable<never>((subscriber) => {
+        NEVER.pipe(finalizeCleanup(() => slow)).subscribe(subscriber);
+        stop.next(); // cancels from inside subscribe: the slow cleanup starts
+        // Joins after the cancel began, while it still waits for `slow`.
+        NEVER.pipe(finalizeCleanup(() => late)).subscribe(subscriber);
+      });
+      const { events } = record(source.pipe(cancellable(stop)));
+      slow.complete();
+      expect(events).toEqual([]);
+      late.complete();
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError(undefined)]]));
+    });
+
     it('reports a trigger that errors after the end', async () => {
       let late: (error: unknown) => void = () => {};
       const leaky = new Observable<never>((subscriber) => {

@@ -1,7 +1,7 @@
-import { Subscription, type Observer, type Subscriber } from 'rxjs';
+import { Subscription, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { CancelledError, CleanupError, UNSUBSCRIBED } from '../errors';
 import { reportUnhandledError } from './report';
-import { ambientWaiter, teardownFor, type Waiter } from './waiter';
+import { ambientWaiter, teardownFor, UNHANDLED, type Waiter } from './waiter';
 
 /** How a link's subscription ended. */
 export const COMPLETE = 0;
@@ -70,6 +70,29 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   attach(): this {
     this.destination!.add(this);
     return this;
+  }
+
+  /**
+   * A teardown added after the link closed (its source was still inside its
+   * subscribe function when the link ended) is run at once, as RxJS does, but
+   * as the rest of the upstream was: under this link as the waiter while it
+   * still waits, so an asynchronous cleanup that joins late is awaited too,
+   * and never throwing, so its error is not lost in a closed downstream.
+   */
+  override add(teardown: TeardownLogic): void {
+    if (!this.closed) {
+      super.add(teardown);
+      return;
+    }
+    const late = new Subscription();
+    late.add(teardown);
+    if (this.phase === DONE) {
+      teardownFor(UNHANDLED, late);
+      return;
+    }
+    this.hold();
+    teardownFor(this, late);
+    this.release();
   }
 
   /** True until the subscription starts ending. */
@@ -201,12 +224,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       return;
     }
     this.reason = undefined;
-    if (failures !== null) {
-      for (const failure of failures) {
-        if (heir === null) reportUnhandledError(failure);
-        else heir.fail(failure);
-      }
-    }
-    heir?.release();
+    const sink = heir ?? UNHANDLED;
+    if (failures !== null) for (const failure of failures) sink.fail(failure);
+    sink.release();
   }
 }

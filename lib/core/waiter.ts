@@ -1,5 +1,6 @@
 import { Subscription, UnsubscriptionError } from 'rxjs';
 import { UNSUBSCRIBED } from '../errors';
+import { reportUnhandledError } from './report';
 
 /**
  * Whoever is ending a subscription and waits for the cleanups that ending
@@ -47,6 +48,17 @@ export function ambientReason(): unknown {
   const { waiter } = ambient;
   return waiter === null ? UNSUBSCRIBED : waiter.reason;
 }
+
+/**
+ * The waiter for teardown that nobody can wait for any more: it waits for
+ * nothing and sends failures to `config.onUnhandledError`.
+ */
+export const UNHANDLED: Waiter = {
+  reason: UNSUBSCRIBED,
+  hold() {},
+  fail: reportUnhandledError,
+  release() {},
+};
 
 const plainUnsubscribe = Subscription.prototype.unsubscribe;
 
