@@ -10,6 +10,7 @@ import {
   switchMap,
   take,
   takeUntil,
+  throwError,
   type OperatorFunction,
 } from 'rxjs';
 import { cancellable, CancelledError, CleanupError, finalizeCleanup, UNSUBSCRIBED, type Exit } from '../lib';
@@ -136,6 +137,26 @@ describe(cancellable.name, () => {
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('-a-b-|');
         expectObservable(source.pipe(cancellable(of('now')))).toBe('#', undefined, new CancelledError('now'));
+        expectSubscriptions(source.subscriptions).toBe([]);
+      });
+    });
+
+    it('never subscribes to the source when the AbortSignal is already aborted', () => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('-a-b-|');
+        expectObservable(source.pipe(cancellable(AbortSignal.abort('gone')))).toBe(
+          '#',
+          undefined,
+          new CancelledError('gone'),
+        );
+        expectSubscriptions(source.subscriptions).toBe([]);
+      });
+    });
+
+    it('never subscribes to the source when the trigger errors at subscribe time', () => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('-a-b-|');
+        expectObservable(source.pipe(cancellable(throwError(() => boom)))).toBe('#', undefined, boom);
         expectSubscriptions(source.subscriptions).toBe([]);
       });
     });
