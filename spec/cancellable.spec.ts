@@ -2,20 +2,11 @@ import { getEventListeners } from 'node:events';
 import { defer, finalize, mergeMap, NEVER, Observable, of, Subject, Subscription } from 'rxjs';
 import { cancellable, CancelledError, CleanupError, finalizeCleanup } from '../lib';
 import { normalize } from '../test-support/errors';
+import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
 const oops = new Error('oops');
-
-function record<T>(source: Observable<T>): { events: unknown[]; unsubscribe: () => void } {
-  const events: unknown[] = [];
-  const subscription = source.subscribe({
-    next: (value) => events.push(['next', value]),
-    error: (error) => events.push(['error', error]),
-    complete: () => events.push(['complete']),
-  });
-  return { events, unsubscribe: () => subscription.unsubscribe() };
-}
 
 function countingSource(): { source: Observable<never>; subscriptions: () => number } {
   let count = 0;
@@ -81,10 +72,10 @@ describe(cancellable.name, () => {
     ])('leaves no abort listener on the signal once %s', (_case, end, leave, abort = false) => {
       const controller = new AbortController();
       const subject = new Subject<void>();
-      const { unsubscribe } = record(subject.pipe(cancellable(controller.signal)));
+      const { subscription } = record(subject.pipe(cancellable(controller.signal)));
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
       end(subject);
-      leave(unsubscribe);
+      leave(() => subscription.unsubscribe());
       if (abort) controller.abort();
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     });
@@ -124,9 +115,9 @@ describe(cancellable.name, () => {
 
     it('lets go of the trigger when the downstream unsubscribes', () => {
       const trigger = new Subject<void>();
-      const { unsubscribe } = record(NEVER.pipe(cancellable(trigger)));
+      const { subscription } = record(NEVER.pipe(cancellable(trigger)));
       expect(trigger.observed).toBe(true);
-      unsubscribe();
+      subscription.unsubscribe();
       expect(trigger.observed).toBe(false);
     });
   });
@@ -143,7 +134,7 @@ describe(cancellable.name, () => {
 
   describe('never loses an error', () => {
     it('reports what a plain finalize throws on a plain unsubscribe, and unsubscribe() does not throw', async () => {
-      const { unsubscribe } = record(
+      const { subscription } = record(
         NEVER.pipe(
           finalize(() => {
             throw oops;
@@ -151,7 +142,7 @@ describe(cancellable.name, () => {
           cancellable(new Subject()),
         ),
       );
-      expect(unsubscribe).not.toThrow();
+      expect(() => subscription.unsubscribe()).not.toThrow();
       await macrotask();
       expect(takeUnhandled()).toEqual([oops]);
     });

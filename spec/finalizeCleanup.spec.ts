@@ -9,22 +9,12 @@ import {
   type Exit,
 } from '../lib';
 import { normalize } from '../test-support/errors';
+import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
-
-/** Subscribes and records everything the subscriber is told. */
-function observe<T>(source: Observable<T>): { events: unknown[]; subscription: Subscription } {
-  const events: unknown[] = [];
-  const subscription = source.subscribe({
-    next: (value) => events.push(['next', value]),
-    error: (error) => events.push(['error', error]),
-    complete: () => events.push(['complete']),
-  });
-  return { events, subscription };
-}
 
 describe(finalizeCleanup.name, () => {
   describe('tells the cleanup why the subscription ended', () => {
@@ -126,7 +116,7 @@ describe(finalizeCleanup.name, () => {
         subscriber.error(boom);
         subscriber.complete();
       });
-      const { events, subscription } = observe(misbehaving.pipe(finalizeCleanup((exit) => void exits.push(exit))));
+      const { events, subscription } = record(misbehaving.pipe(finalizeCleanup((exit) => void exits.push(exit))));
       subscription.unsubscribe();
       expect(exits).toEqual([{ kind: 'complete' }]);
       expect(events).toEqual([['next', 1], ['complete']]);
@@ -138,7 +128,7 @@ describe(finalizeCleanup.name, () => {
       const exits: Exit[] = [];
       const cleanupDone = deferred();
       const subject = new Subject<number>();
-      const { events, subscription } = observe(
+      const { events, subscription } = record(
         subject.pipe(finalizeCleanup((exit) => (exits.push(exit), cleanupDone.promise))),
       );
       subject.complete();
@@ -152,7 +142,7 @@ describe(finalizeCleanup.name, () => {
 
     it('when the callback throws, and the throw is not repeated', () => {
       let calls = 0;
-      const { events } = observe(
+      const { events } = record(
         of(1).pipe(
           finalizeCleanup(() => {
             calls++;
@@ -191,7 +181,7 @@ describe(finalizeCleanup.name, () => {
   describe('awaits a Promise cleanup', () => {
     it('holds the completion back until the Promise resolves', async () => {
       const cleanupDone = deferred();
-      const { events } = observe(of(1).pipe(finalizeCleanup(() => cleanupDone.promise)));
+      const { events } = record(of(1).pipe(finalizeCleanup(() => cleanupDone.promise)));
       await macrotask();
       expect(events).toEqual([['next', 1]]);
       cleanupDone.resolve();
@@ -200,7 +190,7 @@ describe(finalizeCleanup.name, () => {
     });
 
     it('turns a rejection into a CleanupError, keeping the source error as cause', async () => {
-      const { events } = observe(throwError(() => boom).pipe(finalizeCleanup(() => Promise.reject(oops))));
+      const { events } = record(throwError(() => boom).pipe(finalizeCleanup(() => Promise.reject(oops))));
       await macrotask();
       expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], boom)]]));
     });
@@ -208,7 +198,7 @@ describe(finalizeCleanup.name, () => {
     it('is awaited by a canceller: CancelledError only once the Promise has settled', async () => {
       const cleanupDone = deferred();
       const controller = new AbortController();
-      const { events } = observe(
+      const { events } = record(
         NEVER.pipe(
           finalizeCleanup(() => cleanupDone.promise),
           cancellable(controller.signal),
@@ -226,7 +216,7 @@ describe(finalizeCleanup.name, () => {
       jest.useFakeTimers();
       try {
         const late = deferred();
-        const { events } = observe(of(1).pipe(finalizeCleanup(() => late.promise, { timeout: 1000 })));
+        const { events } = record(of(1).pipe(finalizeCleanup(() => late.promise, { timeout: 1000 })));
         await jest.advanceTimersByTimeAsync(999);
         expect(events).toEqual([['next', 1]]);
         await jest.advanceTimersByTimeAsync(1);
@@ -273,7 +263,7 @@ describe(finalizeCleanup.name, () => {
     it('reports a complete-path cleanup that fails after the downstream left', async () => {
       const cleanupDone = deferred();
       const subject = new Subject<void>();
-      const { events, subscription } = observe(subject.pipe(finalizeCleanup(() => cleanupDone.promise)));
+      const { events, subscription } = record(subject.pipe(finalizeCleanup(() => cleanupDone.promise)));
       subject.complete();
       subscription.unsubscribe();
       cleanupDone.reject(oops);
