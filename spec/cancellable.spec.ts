@@ -211,6 +211,7 @@ describe(cancellable.name, () => {
       [null, 'null'],
       [42, 'number 42'],
       [{ aborted: false }, 'an object (Object)'],
+      [new Date(0), 'an object (Date)'],
       [() => {}, 'a function'],
     ])('a trigger that is %p', (trigger, described) => {
       expect(() => cancellable(trigger as never)).toThrow(

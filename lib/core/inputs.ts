@@ -73,8 +73,11 @@ export function describeValue(value: unknown): string {
       return String(value);
     case 'function':
       return 'a function';
-    default:
-      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+    default: {
+      const constructorName = (value as { constructor?: { name?: unknown } }).constructor?.name;
+      const kind = typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'Object';
+      return `an object (${kind})`;
+    }
   }
 }
 

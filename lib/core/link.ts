@@ -220,12 +220,11 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.phase = DONE;
     if (listening) {
       this.report(destination!, failures);
-      this.reason = undefined;
-      return;
+    } else {
+      const sink = heir ?? UNHANDLED;
+      if (failures !== null) for (const failure of failures) sink.fail(failure);
+      sink.release();
     }
     this.reason = undefined;
-    const sink = heir ?? UNHANDLED;
-    if (failures !== null) for (const failure of failures) sink.fail(failure);
-    sink.release();
   }
 }
