@@ -34,9 +34,9 @@ export interface CancellableOptions {
  *
  * ```
  * source:   --a--b--c--d--
- * trigger:  --------x
- * cleanup:          ^--|       (a finalizeCleanup upstream, 2 frames)
- * result:   --a--b-----#       (CancelledError, reason 'x', after the cleanup)
+ * trigger:  -------x
+ * cleanup:         ^-|         (a finalizeCleanup upstream, 2 frames)
+ * result:   --a--b---#         (CancelledError, reason 'x', after the cleanup)
  * ```
  *
  * The trigger is an `AbortSignal` (it fires when it aborts; an already-aborted

@@ -52,9 +52,9 @@ const UNSUBSCRIBED_EXIT: Exit = Object.freeze({ kind: 'cancel', reason: UNSUBSCR
  * cleanup:          ---|            (a 3-frame asynchronous cleanup)
  * result:   --a--b-----|            (complete waits for the cleanup)
  *
- * source:   --a--b-----             (cancelled at frame 5 by cancellable())
- * cleanup:       ^---|
- * result:   --a--b---#              (CancelledError once the cleanup is done)
+ * source:   --a--b----              (cancelled at frame 6 by a cancellable() downstream)
+ * cleanup:        ^--|              (starts at the cancel, takes 3 frames)
+ * result:   --a--b---#              (CancelledError once the cleanup has settled)
  * ```
  *
  * The cleanup runs exactly once, after the source's subscription has ended:
@@ -84,21 +84,23 @@ const UNSUBSCRIBED_EXIT: Exit = Object.freeze({ kind: 'cancel', reason: UNSUBSCR
  * ## Example
  *
  * ```ts
- * import { timer } from 'rxjs';
+ * import { interval, Subject, timer } from 'rxjs';
  * import { cancellable, finalizeCleanup } from 'rxjs-cancel';
  *
- * const stop = new AbortController();
- * openConnection().pipe(
- *   finalizeCleanup(exit => {
- *     if (exit.kind === 'cancel') console.log('cancelled because', exit.reason);
- *     return connection.close(); // a Promise: it is awaited
+ * const stop = new Subject<string>();
+ * interval(100).pipe(
+ *   finalizeCleanup((exit) => {
+ *     console.log('cleaning up:', exit.kind === 'cancel' ? exit.reason : exit.kind);
+ *     return timer(50); // awaited, like a Promise would be
  *   }),
- *   cancellable(stop.signal),
- * ).subscribe({ error: e => console.log(e.name) });
- * stop.abort('user pressed stop');
+ *   cancellable(stop),
+ * ).subscribe({ next: console.log, error: (e) => console.log(e.name, e.reason) });
+ * setTimeout(() => stop.next('user pressed stop'), 250);
  * // results:
- * // cancelled because user pressed stop
- * // CancelledError   (once connection.close() has settled)
+ * // 0
+ * // 1
+ * // cleaning up: user pressed stop
+ * // CancelledError user pressed stop   (50 ms later)
  * ```
  *
  * @see {@link cancellable}

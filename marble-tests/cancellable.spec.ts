@@ -348,6 +348,26 @@ describe(cancellable.name, () => {
     });
   });
 
+  it('does what the diagram in its documentation shows', () => {
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const source =    cold('--a--b--c--d--');
+      const sourceSubs = '    ^------!      ';
+      const trigger = hot('   -------x      ');
+      const cleanup = cold('       --|      ');
+      const cleanupSubs = '   -------^-!    ';
+      const result = '        --a--b---#    ';
+
+      expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(trigger))).toBe(
+        result,
+        undefined,
+        new CancelledError('x'),
+      );
+      expectSubscriptions(source.subscriptions).toBe(sourceSubs);
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+
   describe("matches takeUntil with onCancel: 'complete' and instant cleanups", () => {
     // [source, notifier]: every case is run through both operators.
     // prettier-ignore

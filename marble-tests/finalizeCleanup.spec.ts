@@ -440,6 +440,41 @@ describe(finalizeCleanup.name, () => {
     });
   });
 
+  describe('the diagrams in its documentation', () => {
+    it('complete waits for a 3-frame cleanup', () => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        // prettier-ignore
+        const source =    cold('--a--b--|   ');
+        const cleanup = cold('          ---|');
+        const cleanupSubs = '   --------^--!';
+        const result = '        --a--b-----|';
+
+        expectObservable(source.pipe(finalizeCleanup(() => cleanup))).toBe(result);
+        expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+      });
+    });
+
+    it('cancelled at frame 6 by a cancellable() downstream: CancelledError once the cleanup has settled', () => {
+      testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        // prettier-ignore
+        const source =    cold('--a--b----');
+        const sourceSubs = '    ^-----!   ';
+        const trigger = hot('   ------x   ');
+        const cleanup = cold('        ---|');
+        const cleanupSubs = '   ------^--!';
+        const result = '        --a--b---#';
+
+        expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(trigger))).toBe(
+          result,
+          undefined,
+          new CancelledError('x'),
+        );
+        expectSubscriptions(source.subscriptions).toBe(sourceSubs);
+        expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+      });
+    });
+  });
+
   describe('the RxJS operator checklist', () => {
     it('stops listening to a synchronous observable when unsubscribed', () => {
       const sideEffects: number[] = [];
