@@ -348,23 +348,44 @@ describe(cancellable.name, () => {
     });
   });
 
-  it('does what the diagram in its documentation shows', () => {
-    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-      // prettier-ignore
-      const source =    cold('--a--b--c--d--');
-      const sourceSubs = '    ^------!      ';
-      const trigger = hot('   -------x      ');
-      const cleanup = cold('       --|      ');
-      const cleanupSubs = '   -------^-!    ';
-      const result = '        --a--b---#    ';
+  describe('the cancel timelines in the documentation', () => {
+    // The diagrams of cancellable's and finalizeCleanup's TSDoc, replayed:
+    // source → finalizeCleanup(() => cleanup) → cancellable(trigger).
+    // prettier-ignore
+    const diagrams = [
+      {
+        name: "cancellable's",
+        source:      '--a--b--c--d--',
+        sourceSubs:  '^------!      ',
+        trigger:     '-------x      ',
+        cleanup:            '--|',
+        cleanupSubs: '-------^-!    ',
+        result:      '--a--b---#    ',
+      },
+      {
+        name: "finalizeCleanup's (cancelled at frame 6)",
+        source:      '--a--b----',
+        sourceSubs:  '^-----!   ',
+        trigger:     '------x   ',
+        cleanup:           '---|',
+        cleanupSubs: '------^--!',
+        result:      '--a--b---#',
+      },
+    ];
 
-      expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(trigger))).toBe(
-        result,
-        undefined,
-        new CancelledError('x'),
-      );
-      expectSubscriptions(source.subscriptions).toBe(sourceSubs);
-      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    it.each(diagrams)('$name', (diagram) => {
+      testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const source = cold(diagram.source);
+        const cleanup = cold(diagram.cleanup);
+        const result = source.pipe(
+          finalizeCleanup(() => cleanup),
+          cancellable(hot(diagram.trigger)),
+        );
+
+        expectObservable(result).toBe(diagram.result, undefined, new CancelledError('x'));
+        expectSubscriptions(source.subscriptions).toBe(diagram.sourceSubs);
+        expectSubscriptions(cleanup.subscriptions).toBe(diagram.cleanupSubs);
+      });
     });
   });
 

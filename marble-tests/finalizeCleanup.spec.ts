@@ -453,26 +453,7 @@ describe(finalizeCleanup.name, () => {
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
       });
     });
-
-    it('cancelled at frame 6 by a cancellable() downstream: CancelledError once the cleanup has settled', () => {
-      testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
-        const source =    cold('--a--b----');
-        const sourceSubs = '    ^-----!   ';
-        const trigger = hot('   ------x   ');
-        const cleanup = cold('        ---|');
-        const cleanupSubs = '   ------^--!';
-        const result = '        --a--b---#';
-
-        expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(trigger))).toBe(
-          result,
-          undefined,
-          new CancelledError('x'),
-        );
-        expectSubscriptions(source.subscriptions).toBe(sourceSubs);
-        expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
-      });
-    });
+    // Its cancel diagram is replayed with cancellable's in marble-tests/cancellable.spec.ts.
   });
 
   describe('the RxJS operator checklist', () => {
