@@ -1,15 +1,8 @@
-import {
-  from,
-  Observable,
-  Subscription,
-  type MonoTypeOperatorFunction,
-  type ObservableInput,
-  type Observer,
-  type Subscriber,
-} from 'rxjs';
-import { checkOptions, describeValue, isAbortSignal, isObservableInput } from './core/inputs';
+import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type Subscriber } from 'rxjs';
+import { checkOptions, describeValue } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
+import { toTrigger, watchTrigger, type TriggerOwner } from './core/trigger';
 
 export interface CancellableOptions {
   /**
@@ -89,12 +82,7 @@ export function cancellable<T>(
   trigger: ObservableInput<unknown> | AbortSignal,
   options?: CancellableOptions,
 ): MonoTypeOperatorFunction<T> {
-  const signal = isAbortSignal(trigger) ? trigger : null;
-  if (signal === null && !isObservableInput(trigger)) {
-    throw new TypeError(
-      `cancellable: \`trigger\` must be an ObservableInput or an AbortSignal, got ${describeValue(trigger)}`,
-    );
-  }
+  const watched = toTrigger('cancellable', 'trigger', trigger);
   checkOptions('cancellable', options);
   const onCancel = options?.onCancel ?? 'error';
   if (onCancel !== 'error' && onCancel !== 'complete') {
@@ -102,25 +90,16 @@ export function cancellable<T>(
   }
   const hasReason = options?.reason !== undefined;
   const reason = options?.reason;
-  const notifier = signal === null ? from(trigger as ObservableInput<unknown>) : null;
 
   return (source) =>
     new Observable<T>((destination) => {
       const link = new CancellableLink(destination, onCancel === 'complete', hasReason, reason).attach();
-      if (link.closed) return;
-      if (signal !== null) {
-        if (signal.aborted) link.fire(signal.reason);
-        else link.add(new AbortTrigger(link, signal));
-      } else {
-        const watcher = new TriggerWatcher(link);
-        link.add(watcher);
-        notifier!.subscribe(watcher);
-      }
+      if (!link.closed) watchTrigger(link, watched);
       if (!link.closed) source.subscribe(link);
     });
 }
 
-class CancellableLink<T> extends Link<T> {
+class CancellableLink<T> extends Link<T> implements TriggerOwner {
   constructor(
     destination: Subscriber<T>,
     private readonly completeOnCancel: boolean,
@@ -142,45 +121,5 @@ class CancellableLink<T> extends Link<T> {
   protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
     if (this.kind === CANCEL && this.completeOnCancel && failures === null) destination.complete();
     else super.report(destination, failures);
-  }
-}
-
-/** Fires the link on the trigger's first value. */
-class TriggerWatcher extends Subscription implements Observer<unknown> {
-  constructor(private readonly link: CancellableLink<unknown>) {
-    super();
-  }
-
-  next(value: unknown): void {
-    this.link.fire(value);
-  }
-
-  error(error: unknown): void {
-    this.link.triggerFailed(error);
-  }
-
-  complete(): void {
-    // A trigger that ends without firing never fires: let it go now.
-    this.unsubscribe();
-  }
-}
-
-/** Fires the link when the signal aborts; the listener is removed at the end. */
-class AbortTrigger extends Subscription {
-  constructor(
-    private readonly link: CancellableLink<unknown>,
-    private readonly signal: AbortSignal,
-  ) {
-    super();
-    signal.addEventListener('abort', this);
-  }
-
-  handleEvent(): void {
-    this.link.fire(this.signal.reason);
-  }
-
-  override unsubscribe(): void {
-    this.signal.removeEventListener('abort', this);
-    super.unsubscribe();
   }
 }

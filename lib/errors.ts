@@ -1,3 +1,5 @@
+import { TimeoutError, type TimeoutInfo } from 'rxjs';
+
 /**
  * The reason a cancellation carries when nobody gave one: a plain
  * `unsubscribe()` from downstream, or an operator such as `take` that stops
@@ -57,6 +59,60 @@ export class CleanupTimeoutError extends Error {
 
   constructor(readonly timeout: number) {
     super(`cleanup did not settle within ${timeout} ms`);
+  }
+}
+
+/** Which deadline of `timeoutCancel` passed. */
+export type Deadline = 'total' | 'at' | 'first' | 'each';
+
+/** What `timeoutCancel` knows when a deadline passes: RxJS's `TimeoutInfo`, and which deadline it was. */
+export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo<T, M> {
+  readonly deadline: Deadline;
+}
+
+/**
+ * The error `timeoutCancel` ends with when a deadline passes. It is an
+ * `instanceof` RxJS's own `TimeoutError` (so `catchError(e => e instanceof
+ * TimeoutError …)` keeps working, and its `name` is `'TimeoutError'`), says
+ * which deadline passed in `deadline`, carries RxJS's `info`, and has as
+ * `cause` the cancellation of the source, as Python chains `TimeoutError`
+ * from `CancelledError`. It is also the reason the source is cancelled with,
+ * so a cleanup can tell a timeout from other cancels:
+ * `exit.reason instanceof TimeoutError`.
+ */
+export class DeadlineError<T = unknown, M = unknown> extends TimeoutError<T, M> {
+  declare readonly info: TimeoutCancelInfo<T, M>;
+  readonly deadline: Deadline;
+
+  constructor(info: TimeoutCancelInfo<T, M>) {
+    super(info);
+    this.deadline = info.deadline;
+    this.message = `the ${info.deadline} deadline passed after ${info.seen} value${info.seen === 1 ? '' : 's'}`;
+    // RxJS's TimeoutError took its stack before the message was set.
+    Error.captureStackTrace?.(this, DeadlineError);
+    Object.defineProperty(this, 'cause', {
+      value: new CancelledError(this),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
+/**
+ * The reason shielded work is cancelled with when its `shieldUntil` release
+ * fires after the subscriber left. `release` holds what released it: the
+ * trigger's value, the `AbortSignal`'s reason, or the number of milliseconds.
+ */
+export class ShieldReleasedError extends Error {
+  override readonly name = 'ShieldReleasedError';
+
+  constructor(readonly release: unknown) {
+    super(
+      typeof release === 'number'
+        ? `shielded work released ${release} ms after its subscriber left`
+        : `shielded work released: ${describeError(release)}`,
+    );
   }
 }
 

@@ -8,14 +8,8 @@ import {
 } from 'rxjs';
 import { awaitCleanup } from './core/awaitCleanup';
 import { checkDuration, checkOptions, describeValue, isAwaitable, isScheduler } from './core/inputs';
-import { COMPLETE, ERROR, Link } from './core/link';
-import { UNSUBSCRIBED } from './errors';
-
-/** Why a subscription ended, as a cleanup sees it. */
-export type Exit =
-  | { readonly kind: 'complete' }
-  | { readonly kind: 'error'; readonly error: unknown }
-  | { readonly kind: 'cancel'; readonly reason: unknown };
+import type { Exit } from './core/exit';
+import { Link } from './core/link';
 
 /**
  * A cleanup callback. It may return nothing (a synchronous cleanup), or work
@@ -36,10 +30,6 @@ export interface FinalizeCleanupOptions {
   /** The scheduler that times `timeout`. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
-
-// Shared so that the common exits allocate nothing.
-const COMPLETE_EXIT: Exit = Object.freeze({ kind: 'complete' });
-const UNSUBSCRIBED_EXIT: Exit = Object.freeze({ kind: 'cancel', reason: UNSUBSCRIBED });
 
 /**
  * Runs a cleanup when the subscription ends, however it ends, and tells it
@@ -143,18 +133,12 @@ class CleanupLink<T> extends Link<T> {
     this.cleanup = null;
     let work: unknown;
     try {
-      work = cleanup!(this.exit());
+      // How the source ended; failures of other cleanups are not its business.
+      work = cleanup!(this.outcome(null));
     } catch (error) {
       this.fail(error);
       return;
     }
     if (isAwaitable(work)) awaitCleanup(this, work, this.timeout, this.scheduler);
-  }
-
-  private exit(): Exit {
-    const { kind, reason } = this;
-    if (kind === COMPLETE) return COMPLETE_EXIT;
-    if (kind === ERROR) return { kind: 'error', error: reason };
-    return reason === UNSUBSCRIBED ? UNSUBSCRIBED_EXIT : { kind: 'cancel', reason };
   }
 }

@@ -95,6 +95,24 @@ export function checkDuration(fn: string, name: string, value: unknown): number 
   return value;
 }
 
+/** Like {@link checkDuration}, but `Infinity` is refused too. */
+export function checkFiniteDuration(fn: string, name: string, value: unknown): number {
+  const duration = checkDuration(fn, name, value);
+  if (duration === Infinity) {
+    throw new RangeError(`${fn}: \`${name}\` must be a finite number of milliseconds, got Infinity`);
+  }
+  return duration;
+}
+
+/** Checks a Date given as `name` to `fn`: a Date, and a valid one. */
+export function checkDate(fn: string, name: string, value: unknown): Date {
+  if (!(value instanceof Date)) {
+    throw new TypeError(`${fn}: \`${name}\` must be a Date, got ${describeValue(value)}`);
+  }
+  if (Number.isNaN(value.getTime())) throw new RangeError(`${fn}: \`${name}\` is an invalid Date`);
+  return value;
+}
+
 /** Checks that `options`, when given, is a plain options object. */
 export function checkOptions<O extends object>(fn: string, options: O | undefined): O | undefined {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {

@@ -1,5 +1,6 @@
 import { Subscription, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { CancelledError, CleanupError, UNSUBSCRIBED } from '../errors';
+import { cancelExit, COMPLETE_EXIT, errorExit, type Exit } from './exit';
 import { reportUnhandledError } from './report';
 import { ambientWaiter, teardownFor, UNHANDLED, type Waiter } from './waiter';
 
@@ -11,13 +12,16 @@ export type EndKind = typeof COMPLETE | typeof ERROR | typeof CANCEL;
 
 // The life of a link. LIVE: values flow. ENDING: the upstream is gone and the
 // downstream waits for the outcome, which is held back until every cleanup
-// has settled. ORPHANED: nobody downstream listens any more; the outcome's
-// failures go to the heir (the waiter that was ambient when the downstream
-// left) or, without one, to `config.onUnhandledError`. DONE: reported.
+// has settled. DETACHED (shieldUntil only): the downstream left but the
+// upstream runs on; values are dropped. ORPHANED: the upstream is ending and
+// nobody downstream listens; the outcome goes to the heir (the waiter that was
+// ambient when the downstream left) or, without one, to
+// `config.onUnhandledError`. DONE: reported.
 const LIVE = 0;
 const ENDING = 1;
-const ORPHANED = 2;
-const DONE = 3;
+const DETACHED = 2;
+const ORPHANED = 3;
+const DONE = 4;
 
 /**
  * The subscriber this package's operators hand to their source.
@@ -95,9 +99,14 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.release();
   }
 
-  /** True until the subscription starts ending. */
+  /** True while values flow to the downstream. */
   protected get live(): boolean {
     return this.phase === LIVE;
+  }
+
+  /** True while the upstream runs, whether or not the downstream still listens. */
+  protected get upstreamRunning(): boolean {
+    return this.phase === LIVE || this.phase === DETACHED;
   }
 
   next(value: T): void {
@@ -107,7 +116,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   error(error: unknown): void {
     // An error after the end has no subscriber left to receive it; RxJS would
     // drop it silently, this package reports it.
-    if (this.phase === LIVE) this.stop(ERROR, error);
+    if (this.upstreamRunning) this.stop(ERROR, error);
     else reportUnhandledError(error);
   }
 
@@ -129,11 +138,29 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
   }
 
-  /** Ends a live subscription with the downstream waiting for the outcome. */
+  /**
+   * Ends the upstream: with the downstream waiting for the outcome if it is
+   * still there, or for the heir if the link was detached.
+   */
   protected stop(kind: EndKind, reason: unknown): void {
-    if (this.phase !== LIVE) return;
-    this.phase = ENDING;
+    if (this.phase === LIVE) this.phase = ENDING;
+    else if (this.phase === DETACHED) this.phase = ORPHANED;
+    else return;
     this.end(kind, reason);
+  }
+
+  /**
+   * Lets the downstream go while the upstream runs on (shieldUntil). Values
+   * are dropped from now on; when the upstream ends, its outcome goes to
+   * `heir`, which is held until then, or with none to the unhandled path.
+   */
+  protected detach(heir: Waiter | null): void {
+    if (this.phase !== LIVE) return;
+    this.phase = DETACHED;
+    this.heir = heir;
+    heir?.hold();
+    // The downstream is gone: do not keep it alive while the work runs on.
+    this.destination = null;
   }
 
   private end(kind: EndKind, reason: unknown): void {
@@ -152,21 +179,37 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   protected finish(): void {}
 
   /**
-   * Tells the downstream how the subscription ended. Cleanup failures are never
-   * dropped: they travel in a {@link CleanupError} whose `cause` is the
-   * outcome they interrupted.
+   * How the subscription ended, as its downstream would be told: with no
+   * failures, as the source (or the operator) ended it; with cleanup failures,
+   * an error. Failures are never dropped: they travel in a
+   * {@link CleanupError} whose `cause` is the outcome they interrupted.
    */
-  protected report(destination: Subscriber<T>, failures: unknown[] | null): void {
+  protected outcome(failures: unknown[] | null): Exit {
     const { kind, reason } = this;
-    if (kind === COMPLETE) {
-      if (failures === null) destination.complete();
-      else destination.error(new CleanupError(failures));
-    } else if (kind === ERROR) {
-      destination.error(failures === null ? reason : new CleanupError(failures, reason));
-    } else {
-      const cancelled = new CancelledError(reason);
-      destination.error(failures === null ? cancelled : new CleanupError(failures, cancelled));
+    if (failures === null) {
+      if (kind === COMPLETE) return COMPLETE_EXIT;
+      return kind === ERROR ? errorExit(reason) : cancelExit(reason);
     }
+    if (kind === COMPLETE) return errorExit(new CleanupError(failures));
+    return errorExit(new CleanupError(failures, kind === ERROR ? reason : new CancelledError(reason)));
+  }
+
+  /** Tells the downstream the {@link outcome}; a cancellation as a `CancelledError`. */
+  protected report(destination: Subscriber<T>, failures: unknown[] | null): void {
+    const exit = this.outcome(failures);
+    if (exit.kind === 'complete') destination.complete();
+    else destination.error(exit.kind === 'error' ? exit.error : new CancelledError(exit.reason));
+  }
+
+  /**
+   * Where the outcome goes when nobody downstream listens: `sink` is the heir,
+   * or {@link UNHANDLED}. By default only cleanup failures matter there (the
+   * outcome of work whose downstream left is a cancellation); it must end with
+   * `sink.release()`.
+   */
+  protected orphaned(sink: Waiter, failures: unknown[] | null): void {
+    if (failures !== null) for (const failure of failures) sink.fail(failure);
+    sink.release();
   }
 
   hold(): void {
@@ -217,14 +260,10 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.watch = null;
     if (watch !== null) destination!.remove(watch);
     const listening = this.phase === ENDING && !destination!.closed;
+    // (A detached link has no destination any more: it is ORPHANED here.)
     this.phase = DONE;
-    if (listening) {
-      this.report(destination!, failures);
-    } else {
-      const sink = heir ?? UNHANDLED;
-      if (failures !== null) for (const failure of failures) sink.fail(failure);
-      sink.release();
-    }
+    if (listening) this.report(destination!, failures);
+    else this.orphaned(heir ?? UNHANDLED, failures);
     this.reason = undefined;
   }
 }

@@ -1,0 +1,102 @@
+import { from, Subscription, type Observable, type Observer, type SchedulerLike } from 'rxjs';
+import { checkFiniteDuration, describeValue, isAbortSignal, isObservableInput, isScheduler } from './inputs';
+
+/**
+ * Something that fires once: the first value of an ObservableInput, an
+ * `AbortSignal` aborting, or (where an operator allows it) a delay in ms.
+ * Checked and converted once, when the operator is created.
+ */
+export type Trigger =
+  | { readonly kind: 'observable'; readonly source: Observable<unknown> }
+  | { readonly kind: 'signal'; readonly signal: AbortSignal }
+  | { readonly kind: 'delay'; readonly ms: number; readonly scheduler: SchedulerLike };
+
+/** What a trigger tells when it fires or fails. */
+export interface TriggerOwner extends Subscription {
+  fire(value: unknown): void;
+  triggerFailed(error: unknown): void;
+}
+
+/**
+ * Checks `value`, given as argument `name` to `fn`, and converts it to a
+ * Trigger. A number is accepted only when `scheduler` is given (the delay is
+ * timed on it).
+ */
+export function toTrigger(fn: string, name: string, value: unknown, scheduler?: SchedulerLike): Trigger {
+  if (isAbortSignal(value)) return { kind: 'signal', signal: value };
+  if (scheduler !== undefined && typeof value === 'number') {
+    if (!isScheduler(scheduler)) {
+      throw new TypeError(`${fn}: \`options.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);
+    }
+    return { kind: 'delay', ms: checkFiniteDuration(fn, name, value), scheduler };
+  }
+  if (isObservableInput(value)) return { kind: 'observable', source: from(value) };
+  const expected = scheduler === undefined ? 'an ObservableInput or an AbortSignal' : 'an ObservableInput, an AbortSignal or a number of milliseconds';
+  throw new TypeError(`${fn}: \`${name}\` must be ${expected}, got ${describeValue(value)}`);
+}
+
+/**
+ * Starts watching `trigger` for `owner`. Whatever it subscribes or listens to
+ * is a child of `owner`, so it is let go when the owner ends. It may fire at
+ * once (an aborted signal, a synchronous value).
+ */
+export function watchTrigger(owner: TriggerOwner, trigger: Trigger): void {
+  switch (trigger.kind) {
+    case 'signal':
+      if (trigger.signal.aborted) owner.fire(trigger.signal.reason);
+      else owner.add(new AbortWatcher(owner, trigger.signal));
+      return;
+    case 'delay':
+      owner.add(trigger.scheduler.schedule(fireDelay, trigger.ms, { owner, ms: trigger.ms }));
+      return;
+    default: {
+      const watcher = new FirstValueWatcher(owner);
+      owner.add(watcher);
+      trigger.source.subscribe(watcher);
+    }
+  }
+}
+
+function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {
+  state!.owner.fire(state!.ms);
+}
+
+/** Fires the owner on the trigger's first value. */
+class FirstValueWatcher extends Subscription implements Observer<unknown> {
+  constructor(private readonly owner: TriggerOwner) {
+    super();
+  }
+
+  next(value: unknown): void {
+    this.owner.fire(value);
+  }
+
+  error(error: unknown): void {
+    this.owner.triggerFailed(error);
+  }
+
+  complete(): void {
+    // A trigger that ends without a value never fires: let it go now.
+    this.unsubscribe();
+  }
+}
+
+/** Fires the owner when the signal aborts; the listener goes with the watcher. */
+class AbortWatcher extends Subscription {
+  constructor(
+    private readonly owner: TriggerOwner,
+    private readonly signal: AbortSignal,
+  ) {
+    super();
+    signal.addEventListener('abort', this);
+  }
+
+  handleEvent(): void {
+    this.owner.fire(this.signal.reason);
+  }
+
+  override unsubscribe(): void {
+    this.signal.removeEventListener('abort', this);
+    super.unsubscribe();
+  }
+}
