@@ -1,5 +1,15 @@
 export { cancellable, type CancellableOptions } from './cancellable';
-export { CancelledError, CleanupError, CleanupTimeoutError, UNSUBSCRIBED } from './errors';
+export {
+  CancelledError,
+  CleanupError,
+  CleanupTimeoutError,
+  DeadlineError,
+  ShieldReleasedError,
+  UNSUBSCRIBED,
+  type Deadline,
+  type TimeoutCancelInfo,
+} from './errors';
 export type { Exit } from './core/exit';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';
+export { timeoutCancel, type TimeoutCancelConfig } from './timeoutCancel';

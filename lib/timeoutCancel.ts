@@ -1,0 +1,405 @@
+import {
+  asyncScheduler,
+  from,
+  Observable,
+  type MonoTypeOperatorFunction,
+  type ObservableInput,
+  type ObservedValueOf,
+  type OperatorFunction,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
+import {
+  checkDate,
+  checkFiniteDuration,
+  checkOptions,
+  describeValue,
+  isObservableInput,
+  isScheduler,
+} from './core/inputs';
+import { CANCEL, ERROR, Link } from './core/link';
+import { reportUnhandledError } from './core/report';
+import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
+import { CleanupError, DeadlineError, type Deadline, type TimeoutCancelInfo } from './errors';
+
+export interface TimeoutCancelConfig<T, O extends ObservableInput<unknown> = ObservableInput<never>, M = unknown> {
+  /**
+   * A deadline for the whole subscription, in milliseconds from subscribe
+   * (asyncio's `wait_for` / `timeout`). Not a gap between values: that is
+   * `each`.
+   */
+  readonly total?: number;
+  /** An absolute deadline (asyncio's `timeout_at`), on the scheduler's clock. */
+  readonly at?: Date;
+  /** A deadline for the first value: milliseconds from subscribe, or a Date. */
+  readonly first?: number | Date;
+  /**
+   * The longest gap allowed between two values, in milliseconds (> 0). Without
+   * `first`, also the longest wait for the first value.
+   */
+  readonly each?: number;
+  /**
+   * Moves the total deadline while the work runs (asyncio's
+   * `Timeout.reschedule()`): each value is a new deadline, in milliseconds
+   * from now or as a Date; `null` removes it. An error from it cancels the
+   * source with that error as the reason, then is passed on.
+   */
+  readonly reschedule?: ObservableInput<number | Date | null>;
+  /**
+   * Called once the timed-out source has cleaned up; the downstream switches
+   * to the ObservableInput it returns (e.g. a cached value).
+   */
+  readonly with?: (info: TimeoutCancelInfo<T, M>) => O;
+  /**
+   * `'error'` (default): a {@link DeadlineError}. `'complete'`: complete
+   * instead, like Trio's `move_on_after`. Not together with `with`.
+   */
+  readonly onTimeout?: 'error' | 'complete';
+  /** Passed to `with` and the error as `info.meta`, like RxJS's `timeout`. */
+  readonly meta?: M;
+  /** The scheduler that times the deadlines. Default: `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** The validated settings, shared by every subscription to one operator. */
+interface Settings {
+  readonly total: number;
+  readonly at: number;
+  readonly first: number | Date | undefined;
+  readonly each: number;
+  readonly reschedule: Trigger | null;
+  readonly fallback: ((info: TimeoutCancelInfo<never, unknown>) => unknown) | null;
+  readonly complete: boolean;
+  readonly meta: unknown;
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * Gives the source a deadline; when it passes, cancels the source, waits for
+ * its cleanups, and only then ends with a `TimeoutError`, a fallback, or a
+ * completion.
+ *
+ * <span class="informal">asyncio's `wait_for`, with a deadline for the whole
+ * thing rather than for each value.</span>
+ *
+ * ```
+ * source:    --a--b--c--d--e--      timeoutCancel(6)
+ * cleanup:         ^-|              (a finalizeCleanup upstream, 2 frames)
+ * result:    --a--b---#             (TimeoutError at frame 8: the deadline, then the cleanup)
+ * ```
+ *
+ * `timeoutCancel(5000)` is a *total* deadline counted from subscription: the
+ * number in RxJS's `timeout(5000)` is a gap between values instead. The config
+ * form takes any combination of `total`, `at` (an absolute Date), `first`
+ * (for the first value) and `each` (between values; without `first`, for the
+ * first value too); the earliest one that passes fires. `reschedule` moves
+ * the total deadline while the work runs.
+ *
+ * When a deadline passes, the source is cancelled with a {@link DeadlineError}
+ * as the reason (a cleanup sees `exit.reason instanceof TimeoutError`); every
+ * cleanup that starts upstream is awaited; then the downstream gets the
+ * DeadlineError (an `instanceof` RxJS's `TimeoutError`, its `cause` the
+ * cancellation), or the `with` fallback, or a completion with
+ * `onTimeout: 'complete'`. A cleanup that failed is not lost: the downstream
+ * gets a `CleanupError` with the failures and the DeadlineError as `cause`.
+ *
+ * It does not make a synchronous source time out: a deadline of 0 still lets
+ * a source that completes while being subscribed complete. Per value it costs
+ * nothing without `each`; with `each`, one clock read, and a new timer only
+ * when the clock has moved since the last value (RxJS's `timeout` makes one
+ * for every value), so in virtual time it resolves ties exactly as RxJS does.
+ *
+ * Mirrors asyncio's `wait_for(aw, timeout)`, `async with timeout(delay)` and
+ * `timeout_at(when)`.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { of, TimeoutError } from 'rxjs';
+ * import { finalizeCleanup, fromAbortable, timeoutCancel } from 'rxjs-cancel';
+ *
+ * fromAbortable((signal) => fetch('/api/slow', { signal }).then((r) => r.json()))
+ *   .pipe(
+ *     finalizeCleanup((exit) => console.log(exit.kind, exit.kind === 'cancel' && exit.reason instanceof TimeoutError)),
+ *     timeoutCancel({ total: 2000, with: () => of(cachedValue) }),
+ *   )
+ *   .subscribe(console.log);
+ * // results (the server takes longer than 2 s):
+ * // cancel true        (the fetch is aborted)
+ * // …cachedValue
+ * ```
+ *
+ * @see {@link cancellable}
+ * @see {@link finalizeCleanup}
+ * @param total A deadline for the whole subscription in milliseconds, or the
+ * config.
+ * @return A function that returns an Observable that mirrors the source until
+ * a deadline passes, then ends, once the source has cleaned up, with a
+ * DeadlineError, the fallback, or a completion.
+ */
+export function timeoutCancel<T>(total: number): MonoTypeOperatorFunction<T>;
+export function timeoutCancel<T, O extends ObservableInput<unknown>, M = unknown>(
+  config: TimeoutCancelConfig<T, O, M> & { readonly with: (info: TimeoutCancelInfo<T, M>) => O },
+): OperatorFunction<T, T | ObservedValueOf<O>>;
+export function timeoutCancel<T, M = unknown>(
+  config: Omit<TimeoutCancelConfig<T, never, M>, 'with'>,
+): MonoTypeOperatorFunction<T>;
+export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
+  totalOrConfig: number | TimeoutCancelConfig<T, O, M>,
+): OperatorFunction<T, T | ObservedValueOf<O>> {
+  const settings = settingsOf(totalOrConfig);
+  return (source) =>
+    new Observable<T | ObservedValueOf<O>>((destination) => {
+      const link = new TimeoutLink<T>(destination, settings).attach();
+      if (link.closed) return;
+      // The source first, then the timer, as RxJS's timeout does: a value
+      // and a deadline in the same frame resolve the same way.
+      source.subscribe(link);
+      link.start();
+    });
+}
+
+function settingsOf(totalOrConfig: unknown): Settings {
+  const fn = 'timeoutCancel';
+  if (typeof totalOrConfig === 'number' || totalOrConfig === undefined || totalOrConfig === null) {
+    return { ...NO_DEADLINES, total: checkFiniteDuration(fn, 'total', totalOrConfig) };
+  }
+  if (totalOrConfig instanceof Date) {
+    throw new TypeError(`${fn}: a Date is not a total in milliseconds; for an absolute deadline use { at: date }`);
+  }
+  const config = checkOptions(fn, totalOrConfig as TimeoutCancelConfig<unknown, ObservableInput<unknown>>)!;
+  const scheduler = config.scheduler ?? asyncScheduler;
+  if (!isScheduler(scheduler)) {
+    throw new TypeError(`${fn}: \`config.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);
+  }
+  const first = config.first;
+  if (first !== undefined && !(first instanceof Date)) checkFiniteDuration(fn, 'config.first', first);
+  if (first instanceof Date) checkDate(fn, 'config.first', first);
+  const each = config.each === undefined ? Infinity : checkFiniteDuration(fn, 'config.each', config.each);
+  if (each === 0) throw new RangeError(`${fn}: \`config.each\` must be greater than 0`);
+  const fallback = config.with ?? null;
+  if (fallback !== null && typeof fallback !== 'function') {
+    throw new TypeError(`${fn}: \`config.with\` must be a function, got ${describeValue(fallback)}`);
+  }
+  const onTimeout = config.onTimeout ?? 'error';
+  if (onTimeout !== 'error' && onTimeout !== 'complete') {
+    throw new TypeError(`${fn}: \`config.onTimeout\` must be 'error' or 'complete', got ${describeValue(onTimeout)}`);
+  }
+  if (fallback !== null && onTimeout === 'complete') {
+    throw new TypeError(`${fn}: \`config.with\` and \`onTimeout: 'complete'\` cannot be used together`);
+  }
+  const settings: Settings = {
+    total: config.total === undefined ? Infinity : checkFiniteDuration(fn, 'config.total', config.total),
+    at: config.at === undefined ? Infinity : checkDate(fn, 'config.at', config.at).getTime(),
+    first,
+    each,
+    reschedule: config.reschedule === undefined ? null : toTrigger(fn, 'config.reschedule', config.reschedule),
+    fallback: fallback as Settings['fallback'],
+    complete: onTimeout === 'complete',
+    meta: config.meta,
+    scheduler,
+  };
+  if (
+    settings.total === Infinity &&
+    settings.at === Infinity &&
+    first === undefined &&
+    each === Infinity &&
+    settings.reschedule === null
+  ) {
+    throw new TypeError(`${fn}: the config needs a deadline: total, at, first, each or reschedule`);
+  }
+  return settings;
+}
+
+const NO_DEADLINES: Settings = {
+  total: Infinity,
+  at: Infinity,
+  first: undefined,
+  each: Infinity,
+  reschedule: null,
+  fallback: null,
+  complete: false,
+  meta: undefined,
+  scheduler: asyncScheduler,
+};
+
+/**
+ * One subscription's deadlines, watched with one scheduled check at a time,
+ * for the earliest deadline in force.
+ *
+ * A value under `each` moves that deadline, and the check is then replaced,
+ * as RxJS's timeout replaces its timer: a check created at the value's time
+ * resolves a tie with another action due in the same frame exactly as RxJS
+ * does. What makes it cheap is that values arriving at the same instant (a
+ * synchronous burst, or many values within one millisecond of the real
+ * clock) give the same deadline, and then nothing is scheduled again: the
+ * cost per value is one clock read.
+ */
+class TimeoutLink<T> extends Link<T> implements TriggerOwner {
+  private readonly scheduler: SchedulerLike;
+  private totalDue = Infinity;
+  private totalDeadline: Deadline = 'total';
+  private firstDue = Infinity;
+  private firstDeadline: Deadline = 'first';
+  private seen = 0;
+  private lastValue: T | null = null;
+  private lastValueAt = 0;
+  private action: Subscription | null = null;
+  private armedDue = Infinity;
+  /** The deadline the next check looks at; set by nextDue(). */
+  private deadline: Deadline = 'total';
+  private timedOut: DeadlineError<T> | null = null;
+
+  constructor(
+    destination: Subscriber<unknown>,
+    private readonly settings: Settings,
+  ) {
+    super(destination as Subscriber<T>);
+    const { scheduler, total, at, first, each } = settings;
+    this.scheduler = scheduler;
+    const now = scheduler.now();
+    this.lastValueAt = now;
+    this.setTotal(now + total, 'total');
+    if (at < this.totalDue) this.setTotal(at, 'at');
+    if (first !== undefined) {
+      this.firstDue = typeof first === 'number' ? now + first : first.getTime();
+    } else if (each !== Infinity) {
+      this.firstDue = now + each;
+      this.firstDeadline = 'each';
+    }
+  }
+
+  start(): void {
+    if (!this.live) return;
+    if (this.settings.reschedule !== null) watchTrigger(this, this.settings.reschedule);
+    this.arm();
+  }
+
+  override next(value: T): void {
+    if (!this.live) return;
+    const isFirst = this.seen === 0;
+    this.seen++;
+    this.lastValue = value;
+    if (this.settings.each !== Infinity) {
+      const now = this.scheduler.now();
+      // At the same instant as the last value the deadline has not moved (the
+      // first value may still swap the first-value deadline for `each`).
+      if (now !== this.lastValueAt || isFirst) {
+        this.lastValueAt = now;
+        this.arm();
+      }
+    } else if (isFirst && this.firstDue !== Infinity) {
+      this.arm(); // the first-value deadline no longer holds
+    }
+    this.destination!.next(value);
+  }
+
+  /** A `reschedule` value: a new total deadline. */
+  fire(value: unknown): void {
+    if (!this.live) return;
+    if (value === null) {
+      this.totalDue = Infinity;
+    } else if (value instanceof Date && !Number.isNaN(value.getTime())) {
+      this.setTotal(value.getTime(), 'at');
+    } else if (typeof value === 'number' && value >= 0 && value !== Infinity) {
+      this.setTotal(this.scheduler.now() + value, 'total');
+    } else {
+      const error = new TypeError(
+        `timeoutCancel: \`reschedule\` emitted ${describeValue(value)}; it must emit milliseconds, a valid Date, or null`,
+      );
+      this.stop(ERROR, error);
+      return;
+    }
+    this.arm();
+  }
+
+  triggerFailed(error: unknown): void {
+    if (this.live) this.stop(ERROR, error);
+    else reportUnhandledError(error);
+  }
+
+  /** The scheduled check ran: its deadline has come. */
+  check(action: Subscription): void {
+    if (!this.live) return;
+    action.unsubscribe();
+    this.action = null;
+    this.armedDue = Infinity;
+    if (this.nextDue() <= this.scheduler.now()) this.timeOut();
+    else this.arm();
+  }
+
+  protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
+    const error = this.timedOut;
+    if (this.kind !== CANCEL || error === null) super.report(destination, failures);
+    else if (failures !== null) destination.error(new CleanupError(failures, error));
+    else if (this.settings.fallback !== null) this.switchToFallback(destination, error.info);
+    else if (this.settings.complete) destination.complete();
+    else destination.error(error);
+  }
+
+  private setTotal(due: number, deadline: Deadline): void {
+    this.totalDue = due;
+    this.totalDeadline = deadline;
+  }
+
+  /** The earliest deadline still in force, and which one it is. */
+  private nextDue(): number {
+    let due = this.totalDue;
+    this.deadline = this.totalDeadline;
+    const other = this.seen === 0 ? this.firstDue : this.lastValueAt + this.settings.each;
+    if (other < due) {
+      due = other;
+      this.deadline = this.seen === 0 ? this.firstDeadline : 'each';
+    }
+    return due;
+  }
+
+  /** Schedules the check for the earliest deadline, unless it is scheduled for it already. */
+  private arm(): void {
+    const due = this.nextDue();
+    if (due === this.armedDue) return;
+    this.action?.unsubscribe();
+    this.action = null;
+    this.armedDue = due;
+    if (due === Infinity) return;
+    const action = this.scheduler.schedule(runCheck, Math.max(0, due - this.scheduler.now()), this);
+    this.action = action;
+    this.add(action);
+  }
+
+  private timeOut(): void {
+    const info: TimeoutCancelInfo<T> = {
+      deadline: this.deadline,
+      meta: this.settings.meta,
+      seen: this.seen,
+      lastValue: this.lastValue,
+    };
+    // Not held past the end: the error carries it if anyone needs it.
+    this.lastValue = null;
+    this.timedOut = new DeadlineError(info);
+    this.stop(CANCEL, this.timedOut);
+  }
+
+  private switchToFallback(destination: Subscriber<T>, info: TimeoutCancelInfo<T>): void {
+    let fallback: unknown;
+    try {
+      fallback = this.settings.fallback!(info as TimeoutCancelInfo<never>);
+    } catch (error) {
+      destination.error(error);
+      return;
+    }
+    if (!isObservableInput(fallback)) {
+      destination.error(
+        new TypeError(`timeoutCancel: \`with\` must return an ObservableInput, got ${describeValue(fallback)}`),
+      );
+      return;
+    }
+    from(fallback as ObservableInput<T>).subscribe(destination);
+  }
+}
+
+function runCheck<T>(this: SchedulerAction<TimeoutLink<T>>, link?: TimeoutLink<T>): void {
+  link!.check(this);
+}
