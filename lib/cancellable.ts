@@ -94,8 +94,8 @@ export function cancellable<T>(
   return (source) =>
     new Observable<T>((destination) => {
       const link = new CancellableLink(destination, onCancel === 'complete', hasReason, reason).attach();
-      if (!link.closed) watchTrigger(link, watched);
-      if (!link.closed) source.subscribe(link);
+      if (link.live) watchTrigger(link, watched);
+      if (link.live) source.subscribe(link);
     });
 }
 

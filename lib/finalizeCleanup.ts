@@ -113,7 +113,7 @@ export function finalizeCleanup<T>(cleanup: Cleanup, options?: FinalizeCleanupOp
   return (source) =>
     new Observable<T>((destination) => {
       const link = new CleanupLink(destination, cleanup, timeout, scheduler).attach();
-      if (!link.closed) source.subscribe(link);
+      if (link.live) source.subscribe(link);
     });
 }
 

@@ -13,3 +13,4 @@ export type { Exit } from './core/exit';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';
 export { timeoutCancel, type TimeoutCancelConfig } from './timeoutCancel';
+export { shieldUntil, type ShieldUntilOptions } from './shieldUntil';

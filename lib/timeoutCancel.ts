@@ -14,7 +14,6 @@ import {
 import {
   checkDate,
   checkFiniteDuration,
-  checkOptions,
   describeValue,
   isObservableInput,
   isScheduler,
@@ -153,7 +152,7 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
   return (source) =>
     new Observable<T | ObservedValueOf<O>>((destination) => {
       const link = new TimeoutLink<T>(destination, settings).attach();
-      if (link.closed) return;
+      if (!link.live) return;
       // The source first, then the timer, as RxJS's timeout does: a value
       // and a deadline in the same frame resolve the same way.
       source.subscribe(link);
@@ -163,13 +162,18 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
 
 function settingsOf(totalOrConfig: unknown): Settings {
   const fn = 'timeoutCancel';
-  if (typeof totalOrConfig === 'number' || totalOrConfig === undefined || totalOrConfig === null) {
+  if (typeof totalOrConfig === 'number') {
     return { ...NO_DEADLINES, total: checkFiniteDuration(fn, 'total', totalOrConfig) };
   }
   if (totalOrConfig instanceof Date) {
     throw new TypeError(`${fn}: a Date is not a total in milliseconds; for an absolute deadline use { at: date }`);
   }
-  const config = checkOptions(fn, totalOrConfig as TimeoutCancelConfig<unknown, ObservableInput<unknown>>)!;
+  if (typeof totalOrConfig !== 'object' || totalOrConfig === null || Array.isArray(totalOrConfig)) {
+    throw new TypeError(
+      `${fn}: \`total\` must be a number of milliseconds or a config object, got ${describeValue(totalOrConfig)}`,
+    );
+  }
+  const config = totalOrConfig as TimeoutCancelConfig<unknown, ObservableInput<unknown>>;
   const scheduler = config.scheduler ?? asyncScheduler;
   if (!isScheduler(scheduler)) {
     throw new TypeError(`${fn}: \`config.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);

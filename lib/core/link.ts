@@ -34,7 +34,7 @@ const DONE = 4;
  * RxJS API is used.
  *
  * An operator creates one per subscription, `attach()`es it, then subscribes
- * its triggers and its source to it unless it is already `closed`.
+ * its triggers and its source to it while it is still `live`.
  *
  * When the subscription ends (source completes or errors, the operator
  * cancels, or the downstream unsubscribes), the link tears its upstream down
@@ -99,8 +99,11 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.release();
   }
 
-  /** True while values flow to the downstream. */
-  protected get live(): boolean {
+  /**
+   * True while values flow to the downstream. An operator subscribes its
+   * triggers and its source only while its link is live.
+   */
+  get live(): boolean {
     return this.phase === LIVE;
   }
 

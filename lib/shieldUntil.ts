@@ -1,0 +1,189 @@
+import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type ObservableInput, type SchedulerLike, type Subscriber } from 'rxjs';
+import type { Exit } from './core/exit';
+import { checkOptions, describeValue } from './core/inputs';
+import { CANCEL, ERROR, Link } from './core/link';
+import { reportUnhandledError } from './core/report';
+import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
+import { ambientWaiter, type Waiter } from './core/waiter';
+import { ShieldReleasedError } from './errors';
+
+export interface ShieldUntilOptions {
+  /**
+   * What a canceller of this package (`cancellable`, `timeoutCancel`, …) does
+   * when it cancels past the shield:
+   * - `'detach'` (default, asyncio's `shield`): it reports at once, and the
+   *   shielded work finishes in the background;
+   * - `'defer'` (Trio's shielded scope, Kotlin's `NonCancellable`): it waits
+   *   for the shielded work to end, as it waits for cleanups, and reports the
+   *   work's failure with its own outcome.
+   */
+  readonly mode?: 'detach' | 'defer';
+  /**
+   * Receives how detached work ended (completed, failed, or cancelled by the
+   * release). Without it, a failure of detached work goes to
+   * `config.onUnhandledError` (in `'defer'` mode: to the canceller).
+   */
+  readonly onDetachedExit?: (exit: Exit) => void;
+  /**
+   * The reason the work is cancelled with when the release fires. Default: a
+   * `ShieldReleasedError` saying what released it.
+   */
+  readonly reason?: unknown;
+  /** The scheduler that times a release given in milliseconds. Default: `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+interface Settings {
+  readonly release: Trigger | null;
+  readonly defer: boolean;
+  readonly onDetachedExit: ((exit: Exit) => void) | null;
+  readonly hasReason: boolean;
+  readonly reason: unknown;
+}
+
+/**
+ * Keeps the source running when the subscriber leaves, until it ends by
+ * itself or `release` fires.
+ *
+ * <span class="informal">asyncio's `shield`: cancelling the caller does not
+ * cancel the work.</span>
+ *
+ * ```
+ * source:   --a--b--c--d--|          (the work)
+ * result:   --a--b-                  (the subscriber leaves at frame 6…)
+ * source subscription:  ^------------!   (…the work runs on to its end)
+ *
+ * with shieldUntil(release):
+ * release:         ----r           (watched from frame 6)
+ * source subscription:  ^---------!      (cancelled at frame 10 by the release)
+ * ```
+ *
+ * While the subscriber is there, the shield is transparent. When it
+ * unsubscribes, or a canceller of this package cancels past the shield, the
+ * source is not unsubscribed: it runs on, detached. Its values are dropped.
+ * If it errors, the error goes to `options.onDetachedExit` if given, or else
+ * to `config.onUnhandledError`, like asyncio's "exception was never
+ * retrieved" — never silently away.
+ *
+ * From the moment it is detached, `release` is watched: the first value of an
+ * ObservableInput, an `AbortSignal` aborting (an already-aborted one releases
+ * at once), or a number of milliseconds. When it fires, the detached work is
+ * cancelled with a `ShieldReleasedError` (or `options.reason`) as the reason,
+ * and its cleanups run. Without `release` the work runs until it ends.
+ *
+ * With `mode: 'defer'` a canceller of this package waits for the shielded work
+ * to end, as it waits for cleanups. In both modes, once the work has ended or
+ * been released, nothing of it remains: no subscription, timer or listener.
+ *
+ * It does not protect against the work failing, and it cannot keep work alive
+ * whose own source is shared and stopped by others.
+ *
+ * Mirrors `await asyncio.shield(work)`.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { timer } from 'rxjs';
+ * import { fromAbortable, shieldUntil } from 'rxjs-cancel';
+ *
+ * // Saving must not be cut short when the user navigates away, but give it 10 s at most.
+ * const save$ = fromAbortable((signal) => fetch('/api/save', { method: 'POST', body, signal })).pipe(
+ *   shieldUntil(10_000),
+ * );
+ * const subscription = save$.subscribe();
+ * subscription.unsubscribe(); // the request goes on; it is aborted only if still running after 10 s
+ * ```
+ *
+ * @see {@link timeoutCancel}
+ * @param release What ends the detached work early: an ObservableInput's
+ * first value, an `AbortSignal`, or a number of milliseconds.
+ * @param options `mode`, `onDetachedExit`, `reason`, `scheduler`.
+ * @return A function that returns an Observable that mirrors the source, whose
+ * subscription to the source outlives its subscriber until the source ends
+ * or the release fires.
+ */
+export function shieldUntil<T>(
+  release?: ObservableInput<unknown> | AbortSignal | number,
+  options?: ShieldUntilOptions,
+): MonoTypeOperatorFunction<T> {
+  const fn = 'shieldUntil';
+  checkOptions(fn, options);
+  const mode = options?.mode ?? 'detach';
+  if (mode !== 'detach' && mode !== 'defer') {
+    throw new TypeError(`${fn}: \`options.mode\` must be 'detach' or 'defer', got ${describeValue(mode)}`);
+  }
+  const onDetachedExit = options?.onDetachedExit ?? null;
+  if (onDetachedExit !== null && typeof onDetachedExit !== 'function') {
+    throw new TypeError(`${fn}: \`options.onDetachedExit\` must be a function, got ${describeValue(onDetachedExit)}`);
+  }
+  const settings: Settings = {
+    release: release === undefined ? null : toTrigger(fn, 'release', release, options?.scheduler ?? asyncScheduler),
+    defer: mode === 'defer',
+    onDetachedExit,
+    hasReason: options?.reason !== undefined,
+    reason: options?.reason,
+  };
+  return (source) =>
+    new Observable<T>((destination) => {
+      const link = new ShieldLink(destination, settings).attach();
+      if (link.live) link.start(source);
+    });
+}
+
+class ShieldLink<T> extends Link<T> implements TriggerOwner {
+  private started = false;
+
+  constructor(
+    destination: Subscriber<T>,
+    private readonly settings: Settings,
+  ) {
+    super(destination);
+  }
+
+  start(source: Observable<T>): void {
+    this.started = true;
+    source.subscribe(this);
+  }
+
+  /**
+   * The subscriber left (or a canceller cancels past the shield): the source
+   * runs on, detached; in 'defer' mode the canceller, if any, waits for it.
+   * A subscriber that left before the work started leaves nothing to shield.
+   */
+  override unsubscribe(): void {
+    if (!this.started) {
+      super.unsubscribe();
+      return;
+    }
+    if (!this.live) return;
+    this.detach(this.settings.defer ? ambientWaiter() : null);
+    if (this.settings.release !== null) watchTrigger(this, this.settings.release);
+  }
+
+  /** The release fired while detached. */
+  fire(release: unknown): void {
+    if (!this.upstreamRunning) return;
+    this.stop(CANCEL, this.settings.hasReason ? this.settings.reason : new ShieldReleasedError(release));
+  }
+
+  triggerFailed(error: unknown): void {
+    if (this.upstreamRunning) this.stop(ERROR, error);
+    else reportUnhandledError(error);
+  }
+
+  /** Detached work has ended: its outcome goes to the callback, or its failure to the sink. */
+  protected override orphaned(sink: Waiter, failures: unknown[] | null): void {
+    const exit = this.outcome(failures);
+    const { onDetachedExit } = this.settings;
+    if (onDetachedExit !== null) {
+      try {
+        onDetachedExit(exit);
+      } catch (error) {
+        sink.fail(error);
+      }
+    } else if (exit.kind === 'error') {
+      sink.fail(exit.error);
+    }
+    sink.release();
+  }
+}

@@ -1,0 +1,176 @@
+import { getEventListeners } from 'node:events';
+import { NEVER, Subject, Subscription } from 'rxjs';
+import {
+  cancellable,
+  CancelledError,
+  CleanupError,
+  finalizeCleanup,
+  shieldUntil,
+  ShieldReleasedError,
+  type Exit,
+} from '../lib';
+import { normalize } from '../test-support/errors';
+import { record } from '../test-support/record';
+import { deferred, macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
+
+const boom = new Error('boom');
+
+describe(shieldUntil.name, () => {
+  describe('detached work that fails', () => {
+    it('reaches config.onUnhandledError, never silently away', async () => {
+      const work = new Subject<number>();
+      const { subscription } = record(work.pipe(shieldUntil()));
+      subscription.unsubscribe();
+      expect(work.observed).toBe(true);
+      work.error(boom);
+      await macrotask();
+      expect(takeUnhandled()).toEqual([boom]);
+    });
+
+    it('reaches onDetachedExit instead; a callback that throws reaches config.onUnhandledError', async () => {
+      const oops = new Error('oops');
+      const work = new Subject<number>();
+      const exits: Exit[] = [];
+      const { subscription } = record(
+        work.pipe(
+          shieldUntil(undefined, {
+            onDetachedExit: (exit) => {
+              exits.push(exit);
+              throw oops;
+            },
+          }),
+        ),
+      );
+      subscription.unsubscribe();
+      work.error(boom);
+      await macrotask();
+      expect(exits).toEqual([{ kind: 'error', error: boom }]);
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
+    it('with a failing cleanup while released: the failure is reported, with the release as its cause', async () => {
+      const release = new Subject<void>();
+      const { subscription } = record(
+        NEVER.pipe(
+          finalizeCleanup(() => {
+            throw boom;
+          }),
+          shieldUntil(release),
+        ),
+      );
+      subscription.unsubscribe();
+      release.next();
+      await macrotask();
+      expect(normalize(takeUnhandled())).toEqual(
+        normalize([new CleanupError([boom], new CancelledError(new ShieldReleasedError(undefined)))]),
+      );
+    });
+  });
+
+  describe('an AbortSignal release', () => {
+    it('is listened to only while the work is detached, and let go when the work ends', () => {
+      const controller = new AbortController();
+      const work = new Subject<number>();
+      const { subscription } = record(work.pipe(shieldUntil(controller.signal)));
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      subscription.unsubscribe();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      work.complete();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('cancels the detached work with a ShieldReleasedError carrying the signal reason, and is let go', () => {
+      const controller = new AbortController();
+      const exits: Exit[] = [];
+      const work = new Subject<number>();
+      const { subscription } = record(work.pipe(finalizeCleanup((exit) => void exits.push(exit)), shieldUntil(controller.signal)));
+      subscription.unsubscribe();
+      controller.abort('shutting down');
+      expect(work.observed).toBe(false);
+      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleasedError('shutting down') }]);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('releases at once when it has already aborted by the time the subscriber leaves', () => {
+      const work = new Subject<number>();
+      const { subscription } = record(work.pipe(shieldUntil(AbortSignal.abort('gone'))));
+      expect(work.observed).toBe(true);
+      subscription.unsubscribe();
+      expect(work.observed).toBe(false);
+    });
+  });
+
+  it('releases detached work some milliseconds after the subscriber left (fake timers)', async () => {
+    jest.useFakeTimers();
+    try {
+      const cleanupDone = deferred();
+      const exits: Exit[] = [];
+      const { subscription } = record(
+        NEVER.pipe(
+          finalizeCleanup((exit) => (exits.push(exit), cleanupDone.promise)),
+          shieldUntil(5),
+        ),
+      );
+      await jest.advanceTimersByTimeAsync(100);
+      expect(exits).toEqual([]); // attached: the release is not counting yet
+      subscription.unsubscribe();
+      await jest.advanceTimersByTimeAsync(4);
+      expect(exits).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleasedError(5) }]);
+      cleanupDone.resolve();
+      await jest.advanceTimersByTimeAsync(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("in 'defer' mode, makes cancellable wait for the work, then report CancelledError", async () => {
+    const work = new Subject<number>();
+    const stop = new Subject<string>();
+    const { events } = record(work.pipe(shieldUntil(undefined, { mode: 'defer' }), cancellable(stop)));
+    stop.next('stop');
+    expect(events).toEqual([]);
+    expect(work.observed).toBe(true);
+    work.complete();
+    expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+  });
+
+  describe('rejects bad input at the call', () => {
+    it.each([
+      [{}, TypeError, 'shieldUntil: `release` must be an ObservableInput, an AbortSignal or a number of milliseconds, got an object (Object)'],
+      [-1, RangeError, 'shieldUntil: `release` must be a non-negative number of milliseconds, got -1'],
+      [NaN, RangeError, 'got NaN'],
+      [Infinity, RangeError, 'shieldUntil: `release` must be a finite number of milliseconds, got Infinity'],
+      [null, TypeError, 'got null'],
+    ])('a release of %p', (release, type, message) => {
+      const call = () => shieldUntil(release as never);
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+
+    it.each([
+      [5, "shieldUntil: `options` must be an object, got number 5"],
+      [{ mode: 'detached' }, "shieldUntil: `options.mode` must be 'detach' or 'defer', got the string \"detached\""],
+      [{ onDetachedExit: 'log' }, 'shieldUntil: `options.onDetachedExit` must be a function, got the string "log"'],
+    ])('options %p', (options, message) => {
+      expect(() => shieldUntil(undefined, options as never)).toThrow(new TypeError(message));
+    });
+
+    it('a scheduler that is not one, for a release in milliseconds', () => {
+      expect(() => shieldUntil(5, { scheduler: {} as never })).toThrow(
+        new TypeError('shieldUntil: `options.scheduler` must be a scheduler, got an object (Object)'),
+      );
+    });
+  });
+
+  it('leaves the subscription it returns closed, though the work runs on', () => {
+    const work = new Subject<number>();
+    const { subscription } = record(work.pipe(shieldUntil()));
+    subscription.unsubscribe();
+    expect(subscription.closed).toBe(true);
+    expect(work.observed).toBe(true);
+    expect(subscription).toBeInstanceOf(Subscription);
+  });
+});

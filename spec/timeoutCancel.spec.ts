@@ -1,0 +1,151 @@
+import { NEVER, Observable, of, Subject, throwError, TimeoutError } from 'rxjs';
+import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exit } from '../lib';
+import { normalize } from '../test-support/errors';
+import { record } from '../test-support/record';
+import { deferred } from '../test-support/time';
+
+describe(timeoutCancel.name, () => {
+  describe('its error', () => {
+    it('is an instanceof RxJS TimeoutError, says which deadline passed, and chains the cancellation', () => {
+      jest.useFakeTimers();
+      try {
+        const { events } = record(new Subject<number>().pipe(timeoutCancel({ first: 100, meta: 'user lookup' })));
+        jest.advanceTimersByTime(100);
+        const [[kind, error]] = events as [[string, DeadlineError<number, string>]];
+        expect(kind).toBe('error');
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect(error).toBeInstanceOf(DeadlineError);
+        expect(error).toBeInstanceOf(Error);
+        expect(error.name).toBe('TimeoutError');
+        expect(error.deadline).toBe('first');
+        expect(error.info).toEqual({ deadline: 'first', meta: 'user lookup', seen: 0, lastValue: null });
+        expect(error.message).toBe('the first deadline passed after 0 values');
+        expect(error.cause).toBeInstanceOf(CancelledError);
+        expect((error.cause as CancelledError).reason).toBe(error);
+        expect(error.stack).toContain('TimeoutError: the first deadline passed');
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+  });
+
+  describe('with real Promise cleanups and fake timers', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('cancels at the deadline and errors only once the Promise cleanup has settled', async () => {
+      jest.useFakeTimers();
+      const cleanupDone = deferred();
+      const exits: Exit[] = [];
+      const { events } = record(
+        NEVER.pipe(
+          finalizeCleanup((exit) => (exits.push(exit), cleanupDone.promise)),
+          timeoutCancel(1000),
+        ),
+      );
+      await jest.advanceTimersByTimeAsync(999);
+      expect(exits).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(exits).toHaveLength(1);
+      expect((exits[0] as { reason: unknown }).reason).toBeInstanceOf(TimeoutError);
+      expect(events).toEqual([]);
+      cleanupDone.resolve();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(events).toHaveLength(1);
+      expect((events[0] as [string, unknown])[1]).toBeInstanceOf(DeadlineError);
+    });
+
+    it('switches to a Promise fallback (a custom timeout returning a cached value)', async () => {
+      jest.useFakeTimers();
+      const { events } = record(NEVER.pipe(timeoutCancel({ total: 50, with: () => Promise.resolve('cached') })));
+      await jest.advanceTimersByTimeAsync(50);
+      expect(events).toEqual([['next', 'cached'], ['complete']]);
+    });
+
+    it('keeps per-subscription state apart when one operator is subscribed twice', async () => {
+      jest.useFakeTimers();
+      const values = new Subject<number>();
+      const guarded = values.pipe(timeoutCancel({ each: 100 }));
+      const first = record(guarded);
+      await jest.advanceTimersByTimeAsync(60);
+      const second = record(guarded);
+      values.next(1); // resets both at t=60: the next deadline is t=160
+      await jest.advanceTimersByTimeAsync(99);
+      expect(first.events).toEqual([['next', 1]]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(first.events).toHaveLength(2);
+      expect(second.events).toHaveLength(2);
+    });
+  });
+
+  it('widens the value type to the fallback type', () => {
+    const withFallback: Observable<number | string> = of(1).pipe(timeoutCancel({ total: 5, with: () => of('x') }));
+    // @ts-expect-error: the fallback's strings are not numbers
+    const narrowed: Observable<number> = of(1).pipe(timeoutCancel({ total: 5, with: () => of('x') }));
+    const plain: Observable<number> = of(1).pipe(timeoutCancel(5));
+    expect([withFallback, narrowed, plain].every((each) => each instanceof Observable)).toBe(true);
+  });
+
+  it('errors downstream with what a failing reschedule notifier sent, after cancelling the source', () => {
+    const reschedule = new Subject<number>();
+    const exits: Exit[] = [];
+    const oops = new Error('oops');
+    const { events } = record(NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), timeoutCancel({ reschedule })));
+    reschedule.error(oops);
+    expect(exits).toEqual([{ kind: 'cancel', reason: oops }]);
+    expect(events).toEqual([['error', oops]]);
+  });
+
+  it('passes a source error through untouched', () => {
+    const boom = new Error('boom');
+    expect(record(throwError(() => boom).pipe(timeoutCancel(10))).events).toEqual([['error', boom]]);
+  });
+
+  describe('rejects bad input at the call', () => {
+    it.each([
+      [-1, RangeError, 'timeoutCancel: `total` must be a non-negative number of milliseconds, got -1'],
+      [NaN, RangeError, 'timeoutCancel: `total` must be a non-negative number of milliseconds, got NaN'],
+      [Infinity, RangeError, 'timeoutCancel: `total` must be a finite number of milliseconds, got Infinity'],
+      ['5', TypeError, 'timeoutCancel: `total` must be a number of milliseconds or a config object, got the string "5"'],
+      [undefined, TypeError, 'timeoutCancel: `total` must be a number of milliseconds or a config object, got undefined'],
+      [null, TypeError, 'timeoutCancel: `total` must be a number of milliseconds or a config object, got null'],
+      [new Date(), TypeError, 'timeoutCancel: a Date is not a total in milliseconds; for an absolute deadline use { at: date }'],
+    ])('a total of %p', (total, type, message) => {
+      const call = () => timeoutCancel(total as never);
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+
+    it.each([
+      [{ at: new Date(NaN) }, RangeError, '`config.at` is an invalid Date'],
+      [{ at: 5 }, TypeError, '`config.at` must be a Date, got number 5'],
+      [{ first: -1 }, RangeError, '`config.first` must be a non-negative number of milliseconds, got -1'],
+      [{ first: new Date('nope') }, RangeError, '`config.first` is an invalid Date'],
+      [{ each: 0 }, RangeError, '`config.each` must be greater than 0'],
+      [{ each: Infinity }, RangeError, '`config.each` must be a finite number of milliseconds, got Infinity'],
+      [{ total: 5, with: 'cached' }, TypeError, '`config.with` must be a function, got the string "cached"'],
+      [{ total: 5, onTimeout: 'ignore' }, TypeError, "`config.onTimeout` must be 'error' or 'complete'"],
+      [{ total: 5, with: () => of(1), onTimeout: 'complete' }, TypeError, 'cannot be used together'],
+      [{}, TypeError, 'the config needs a deadline: total, at, first, each or reschedule'],
+      [{ meta: 1 }, TypeError, 'the config needs a deadline'],
+      [{ total: 5, scheduler: {} }, TypeError, '`config.scheduler` must be a scheduler'],
+      [{ reschedule: 5 }, TypeError, '`config.reschedule` must be an ObservableInput or an AbortSignal, got number 5'],
+    ])('a config of %p', (config, type, message) => {
+      const call = () => timeoutCancel(config as never);
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+  });
+
+  it('reports the same outcome to every kind of subscriber: the normalized error', () => {
+    jest.useFakeTimers();
+    try {
+      const { events } = record(NEVER.pipe(timeoutCancel(5)));
+      jest.advanceTimersByTime(5);
+      expect(normalize(events)).toEqual(
+        normalize([['error', new DeadlineError({ deadline: 'total', seen: 0, lastValue: null, meta: undefined })]]),
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
