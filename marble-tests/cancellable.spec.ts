@@ -14,7 +14,7 @@ import {
   type OperatorFunction,
 } from 'rxjs';
 import { cancellable, CancelledError, CleanupError, finalizeCleanup, UNSUBSCRIBED, type Exit } from '../lib';
-import { testScheduler } from '../test-support/marbles';
+import { recordInVirtualTime, testScheduler } from '../test-support/marbles';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -403,32 +403,17 @@ describe(cancellable.name, () => {
     ];
 
     it.each(cases)('source %s, notifier %s', (sourceMarble, notifierMarble) => {
-      const ours = record(sourceMarble, notifierMarble, (n) => cancellable(n, { onCancel: 'complete' }));
-      const theirs = record(sourceMarble, notifierMarble, (n) => takeUntil(n));
-      expect(ours).toEqual(theirs);
+      const run = (operator: (notifier: Observable<string>) => OperatorFunction<string, string>) => {
+        const logs: unknown[] = [];
+        const notifications = recordInVirtualTime(({ hot }) => {
+          const source = hot(sourceMarble);
+          const notifier = hot(notifierMarble);
+          logs.push(source.subscriptions, notifier.subscriptions);
+          return source.pipe(operator(notifier));
+        });
+        return { notifications, logs };
+      };
+      expect(run((n) => cancellable(n, { onCancel: 'complete' }))).toEqual(run((n) => takeUntil(n)));
     });
   });
 });
-
-/** Runs `source.pipe(operator(notifier))` and records its notifications and both subscription logs. */
-function record(
-  sourceMarble: string,
-  notifierMarble: string,
-  operator: (notifier: Observable<string>) => OperatorFunction<string, string>,
-): unknown {
-  let recorded: unknown;
-  const scheduler = testScheduler();
-  scheduler.run(({ hot, flush }) => {
-    const source = hot(sourceMarble);
-    const notifier = hot(notifierMarble);
-    const notifications: unknown[] = [];
-    source.pipe(operator(notifier)).subscribe({
-      next: (value) => notifications.push([scheduler.now(), 'N', value]),
-      error: (error) => notifications.push([scheduler.now(), 'E', error]),
-      complete: () => notifications.push([scheduler.now(), 'C']),
-    });
-    flush();
-    recorded = { notifications, source: source.subscriptions, notifier: notifier.subscriptions };
-  });
-  return recorded;
-}

@@ -20,7 +20,7 @@ import {
   type Deadline,
   type Exit,
 } from '../lib';
-import { testScheduler } from '../test-support/marbles';
+import { recordInVirtualTime, testScheduler, type Recorded } from '../test-support/marbles';
 
 const oops = new Error('oops');
 
@@ -406,10 +406,16 @@ describe(timeoutCancel.name, () => {
     ];
 
     it.each(cases)('source %s, each %d', (sourceMarble, each) => {
-      const ours = record(sourceMarble, timeoutCancel({ each }));
-      const theirs = record(sourceMarble, timeout(each));
-      expect(ours.subscriptions).toEqual(theirs.subscriptions);
-      expect(ours.notifications.map(strip)).toEqual(theirs.notifications.map(strip));
+      const run = (operator: OperatorFunction<string, string>) => {
+        let subscriptions: unknown;
+        const notifications = recordInVirtualTime(({ hot }) => {
+          const source = hot(sourceMarble);
+          subscriptions = source.subscriptions;
+          return source.pipe(operator);
+        });
+        return { subscriptions, notifications: notifications.map(strip) };
+      };
+      expect(run(timeoutCancel({ each }))).toEqual(run(timeout(each)));
     });
 
     // Values from actions scheduled while the test runs (not up front like a
@@ -419,8 +425,8 @@ describe(timeoutCancel.name, () => {
       ['interval(3), each 2', () => interval(3).pipe(take(4)), 2],
       ['timers of growing delay, each 3', () => of(1, 2, 3, 4).pipe(concatMap((n) => timer(n))), 3],
     ])('%s', (_name, source, each) => {
-      const ours = recordObservable(source, timeoutCancel({ each }));
-      const theirs = recordObservable(source, timeout(each));
+      const ours = recordInVirtualTime(() => source().pipe(timeoutCancel({ each })));
+      const theirs = recordInVirtualTime(() => source().pipe(timeout(each)));
       expect(ours.map(strip)).toEqual(theirs.map(strip));
     });
   });
@@ -451,48 +457,13 @@ describe(timeoutCancel.name, () => {
   });
 });
 
-/** Runs `source()` through `operator` in virtual time and records what came out and when. */
-function recordObservable<T>(source: () => Observable<T>, operator: OperatorFunction<T, T>): [number, string, unknown][] {
-  const scheduler = testScheduler();
-  const notifications: [number, string, unknown][] = [];
-  scheduler.run(({ flush }) => {
-    source()
-      .pipe(operator)
-      .subscribe({
-        next: (value) => notifications.push([scheduler.now(), 'N', value]),
-        error: (error) => notifications.push([scheduler.now(), 'E', error]),
-        complete: () => notifications.push([scheduler.now(), 'C', undefined]),
-      });
-    flush();
-  });
-  return notifications;
-}
-
-/** Runs `source` through `operator` and records what came out and when, and the source's subscriptions. */
-function record(sourceMarble: string, operator: OperatorFunction<string, string>) {
-  const scheduler = testScheduler();
-  const notifications: [number, string, unknown][] = [];
-  let subscriptions: unknown;
-  scheduler.run(({ hot, flush }) => {
-    const source = hot(sourceMarble);
-    source.pipe(operator).subscribe({
-      next: (value) => notifications.push([scheduler.now(), 'N', value]),
-      error: (error) => notifications.push([scheduler.now(), 'E', error]),
-      complete: () => notifications.push([scheduler.now(), 'C', undefined]),
-    });
-    flush();
-    subscriptions = source.subscriptions;
-  });
-  return { notifications, subscriptions };
-}
-
 /**
  * Compares a TimeoutError by what both operators promise: it is one, and has
  * seen as many values. Not `lastValue`: RxJS 7.8's timeout unsubscribes its
  * source, which clears `lastValue`, before it builds the info, so it always
  * reports `null`; ours reports the last value, as TimeoutInfo documents.
  */
-function strip([frame, kind, value]: [number, string, unknown]): unknown {
+function strip([frame, kind, value]: Recorded): unknown {
   if (value instanceof TimeoutError) return [frame, kind, 'TimeoutError', value.info!.seen];
   return [frame, kind, value];
 }

@@ -1,4 +1,5 @@
-import { TestScheduler } from 'rxjs/testing';
+import type { Observable } from 'rxjs';
+import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import { normalize } from './errors';
 
 /** A TestScheduler whose equality ignores stacks but not what errors carry. */
@@ -6,4 +7,26 @@ export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => {
     expect(normalize(actual)).toEqual(normalize(expected));
   });
+}
+
+/** A notification as an oracle test compares it: [frame, kind, value or error]. */
+export type Recorded = [frame: number, kind: 'N' | 'E' | 'C', value: unknown];
+
+/**
+ * Runs `build` in virtual time, subscribes to the Observable it returns, and
+ * records every notification with its frame. `build` may keep the hot or cold
+ * Observables it makes, to read their subscription logs afterwards.
+ */
+export function recordInVirtualTime<T>(build: (helpers: RunHelpers) => Observable<T>): Recorded[] {
+  const scheduler = testScheduler();
+  const notifications: Recorded[] = [];
+  scheduler.run((helpers) => {
+    build(helpers).subscribe({
+      next: (value) => notifications.push([scheduler.now(), 'N', value]),
+      error: (error) => notifications.push([scheduler.now(), 'E', error]),
+      complete: () => notifications.push([scheduler.now(), 'C', undefined]),
+    });
+    helpers.flush();
+  });
+  return notifications;
 }
