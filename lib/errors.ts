@@ -50,6 +50,21 @@ export class CleanupError extends AggregateError {
 }
 
 /**
+ * The error a `groupCancel` (or a cancel scope) ends with when something in it
+ * failed, like Python's `ExceptionGroup`: `errors` holds the first child
+ * failure, then any errors other children raised while being cancelled, then
+ * any cleanup failures. A child that was merely cancelled is not in it.
+ */
+export class GroupError extends AggregateError {
+  override readonly name = 'GroupError';
+
+  constructor(errors: readonly unknown[], message?: string) {
+    const first = errors.length === 0 ? '' : `: ${describeError(errors[0])}`;
+    super(errors, message ?? `${errors.length} error${errors.length === 1 ? '' : 's'} in the group${first}`);
+  }
+}
+
+/**
  * A cleanup that did not settle within `finalizeCleanup`'s `timeout`. Its
  * subscription is ended and this error takes its place among the cleanup
  * failures.

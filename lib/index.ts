@@ -4,6 +4,7 @@ export {
   CleanupError,
   CleanupTimeoutError,
   DeadlineError,
+  GroupError,
   ShieldReleasedError,
   UNSUBSCRIBED,
   type Deadline,
@@ -14,3 +15,4 @@ export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './fi
 export { fromAbortable } from './fromAbortable';
 export { timeoutCancel, type TimeoutCancelConfig } from './timeoutCancel';
 export { shieldUntil, type ShieldUntilOptions } from './shieldUntil';
+export { groupCancel, type GroupCancelOptions, type GroupSources, type SettledResult } from './groupCancel';

@@ -117,9 +117,11 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   error(error: unknown): void {
-    // An error after the end has no subscriber left to receive it; RxJS would
-    // drop it silently, this package reports it.
     if (this.upstreamRunning) this.stop(ERROR, error);
+    // While the link is ending, an error is part of that ending and travels
+    // with its outcome; after it, nobody is left to receive it: RxJS would
+    // drop it silently, this package reports it.
+    else if (this.phase !== DONE) this.fail(error);
     else reportUnhandledError(error);
   }
 

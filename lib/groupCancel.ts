@@ -1,0 +1,287 @@
+import { from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
+import type { Exit } from './core/exit';
+import { checkOptions, describeValue, isObservableInput } from './core/inputs';
+import { COMPLETE, ERROR, Link } from './core/link';
+import { CancelledError, GroupError, UNSUBSCRIBED } from './errors';
+
+/** What groupCancel accepts: an array or a record (a plain object) of ObservableInputs. */
+export type GroupSources = readonly ObservableInput<unknown>[] | { readonly [key: string]: ObservableInput<unknown> };
+
+/** How one child of a settling group ended (`Promise.allSettled`'s shape, plus cancellation). */
+export type SettledResult<T> =
+  | { readonly status: 'fulfilled'; readonly value: T }
+  | { readonly status: 'rejected'; readonly reason: unknown }
+  | { readonly status: 'cancelled'; readonly reason: unknown };
+
+export interface GroupCancelOptions {
+  /**
+   * `'fail-fast'` (default, asyncio's `TaskGroup`): the first child error
+   * cancels the others, and once they have cleaned up the group errors with a
+   * `GroupError`. `'settle'` (`gather(return_exceptions=True)`,
+   * `Promise.allSettled`): no child's failure cancels the others.
+   */
+  readonly mode?: 'fail-fast' | 'settle';
+  /**
+   * `'collect'` (default, like `forkJoin`): one array or record when every
+   * child has ended: each child's last value, or with `'settle'` each child's
+   * `SettledResult`. `'merge'` (like `merge`): the children's values as they
+   * come; with `'settle'`, children's errors are reported together at the end.
+   */
+  readonly output?: 'collect' | 'merge';
+  /** How many children may run at once; the others wait their turn. Default: all. */
+  readonly concurrency?: number;
+}
+
+type Values<S> = { -readonly [K in keyof S]: ObservedValueOf<S[K]> };
+type Settled<S> = { -readonly [K in keyof S]: SettledResult<ObservedValueOf<S[K]>> };
+type Merged<S> = S extends readonly unknown[] ? ObservedValueOf<S[number]> : ObservedValueOf<S[keyof S]>;
+
+/**
+ * Runs Observables together as one task group: if one fails, the others are
+ * cancelled and their cleanups awaited before the group reports.
+ *
+ * <span class="informal">asyncio's `TaskGroup` and `gather`, for
+ * Observables.</span>
+ *
+ * ```
+ * failing:  -#                      (fails at frame 1)
+ * s1:       ---------               (cancelled at frame 1, cleans up for 1 frame)
+ * s2:       ---------               (likewise)
+ * result:   --#                     (GroupError [failure] at frame 2)
+ * ```
+ *
+ * All children are subscribed at once (or `concurrency` at a time), in order.
+ * By default (`mode: 'fail-fast'`) the first child that errors cancels every
+ * other child, with its error as the reason their cleanups see; the group
+ * waits for those cleanups, then errors once with a {@link GroupError}: an
+ * `AggregateError` holding the failure, any errors other children raised while
+ * being cancelled, and any cleanup failures. A child that ends with a
+ * `CancelledError` is cancelled, not failed: it is not in that list and does
+ * not cancel its siblings. With `mode: 'settle'` nothing cancels anything and
+ * the group reports how each child ended.
+ *
+ * With `output: 'collect'` (default) the group emits, when every child has
+ * ended, an array or record of their last values (`undefined` for a child
+ * that completed without one; with `'settle'`, of {@link SettledResult}s) and
+ * completes; an empty group completes at once without a value, like
+ * `forkJoin`. With `output: 'merge'` it emits the children's values as they
+ * come, untagged, like `merge`.
+ *
+ * Cancelling the group (unsubscribing, or `cancellable`/`timeoutCancel`
+ * downstream) cancels every child with that reason; a canceller of this
+ * package waits for all their cleanups.
+ *
+ * Mirrors `async with asyncio.TaskGroup()` and
+ * `asyncio.gather(*aws, return_exceptions=True)`.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { timer, map } from 'rxjs';
+ * import { groupCancel } from 'rxjs-cancel';
+ *
+ * groupCancel({ user: getUser(id), orders: getOrders(id) }).subscribe({
+ *   next: ({ user, orders }) => render(user, orders),
+ *   error: (e) => console.log(e.name, e.errors), // GroupError [the first failure, …]
+ * });
+ * // If getOrders fails, getUser is cancelled (its request aborted, its cleanups
+ * // awaited) before the GroupError arrives.
+ * ```
+ *
+ * @see {@link cancelScope}
+ * @param sources An array or a record of ObservableInputs.
+ * @param options `mode`, `output`, `concurrency`.
+ * @return An Observable of the group's results (collect) or values (merge).
+ */
+export function groupCancel<const S extends GroupSources>(
+  sources: S,
+  options?: GroupCancelOptions & { readonly mode?: 'fail-fast'; readonly output?: 'collect' },
+): Observable<Values<S>>;
+export function groupCancel<const S extends GroupSources>(
+  sources: S,
+  options: GroupCancelOptions & { readonly mode: 'settle'; readonly output?: 'collect' },
+): Observable<Settled<S>>;
+export function groupCancel<const S extends GroupSources>(
+  sources: S,
+  options: GroupCancelOptions & { readonly output: 'merge' },
+): Observable<Merged<S>>;
+export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown> {
+  const settings = settingsOf(sources, options);
+  return new Observable<unknown>((destination) => {
+    const group = new GroupLink(destination, settings).attach();
+    if (group.live) group.start();
+  });
+}
+
+interface Settings {
+  readonly children: readonly Observable<unknown>[];
+  /** The record's keys, or null for an array. */
+  readonly keys: readonly string[] | null;
+  readonly settle: boolean;
+  readonly merge: boolean;
+  readonly concurrency: number;
+}
+
+function settingsOf(sources: unknown, options: GroupCancelOptions | undefined): Settings {
+  const fn = 'groupCancel';
+  let keys: string[] | null = null;
+  let inputs: unknown[];
+  if (Array.isArray(sources)) {
+    inputs = sources;
+  } else if (isRecord(sources)) {
+    keys = Object.keys(sources);
+    inputs = keys.map((key) => sources[key]);
+  } else {
+    throw new TypeError(`${fn}: \`sources\` must be an array or a record of ObservableInputs, got ${describeValue(sources)}`);
+  }
+  const children = inputs.map((input, index) => {
+    if (!isObservableInput(input)) {
+      const name = keys === null ? `sources[${index}]` : `sources.${keys[index]}`;
+      throw new TypeError(`${fn}: \`${name}\` must be an ObservableInput, got ${describeValue(input)}`);
+    }
+    return from(input);
+  });
+  checkOptions(fn, options);
+  const mode = options?.mode ?? 'fail-fast';
+  if (mode !== 'fail-fast' && mode !== 'settle') {
+    throw new TypeError(`${fn}: \`options.mode\` must be 'fail-fast' or 'settle', got ${describeValue(mode)}`);
+  }
+  const output = options?.output ?? 'collect';
+  if (output !== 'collect' && output !== 'merge') {
+    throw new TypeError(`${fn}: \`options.output\` must be 'collect' or 'merge', got ${describeValue(output)}`);
+  }
+  const concurrency = options?.concurrency ?? Infinity;
+  if (typeof concurrency !== 'number' || Number.isNaN(concurrency)) {
+    throw new TypeError(`${fn}: \`options.concurrency\` must be a number, got ${describeValue(concurrency)}`);
+  }
+  if (concurrency < 1 || (concurrency !== Infinity && !Number.isInteger(concurrency))) {
+    throw new RangeError(`${fn}: \`options.concurrency\` must be a whole number of at least 1, got ${concurrency}`);
+  }
+  return { children, keys, settle: mode === 'settle', merge: output === 'merge', concurrency };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * The group: a link whose upstream is its children. Each child runs through
+ * a link of its own, attached to the group, so a child reports its end only
+ * once its own leftovers have cleaned up, and ending the group (a failure, or
+ * a cancel from downstream) tears every child down with the group as the
+ * waiter: their cleanups are awaited and their failures collected.
+ */
+class GroupLink extends Link<unknown> {
+  private readonly size: number;
+  private startedCount = 0;
+  private active = 0;
+  private finished = 0;
+  private filling = false;
+  /** Collect: each child's last value, or its SettledResult once it ended. */
+  private readonly results: unknown[];
+  /** Merge + settle: children's failures, reported together at the end. */
+  private rejections: unknown[] | null = null;
+
+  constructor(
+    destination: Subscriber<unknown>,
+    private readonly settings: Settings,
+  ) {
+    super(destination);
+    this.size = settings.children.length;
+    this.results = settings.merge ? [] : new Array<unknown>(this.size).fill(undefined);
+  }
+
+  start(): void {
+    this.fill();
+  }
+
+  childNext(index: number, value: unknown): void {
+    if (!this.live) return;
+    if (this.settings.merge) this.destination!.next(value);
+    else this.results[index] = value;
+  }
+
+  childEnded(index: number, exit: Exit): void {
+    if (!this.live) return;
+    this.active--;
+    this.finished++;
+    if (exit.kind === 'error') {
+      const { error } = exit;
+      const cancelled = error instanceof CancelledError;
+      if (!cancelled && !this.settings.settle) {
+        this.stop(ERROR, error);
+        return;
+      }
+      if (this.settings.settle) {
+        if (!this.settings.merge) {
+          this.results[index] = cancelled
+            ? { status: 'cancelled', reason: error.reason }
+            : { status: 'rejected', reason: error };
+        } else if (!cancelled) {
+          (this.rejections ??= []).push(error);
+        }
+      }
+    } else if (this.settings.settle && !this.settings.merge) {
+      this.results[index] = { status: 'fulfilled', value: this.results[index] };
+    }
+    if (!this.filling) this.fill();
+  }
+
+  /** Starts children while there is room, then ends the group once all have ended. */
+  private fill(): void {
+    const { children, concurrency } = this.settings;
+    this.filling = true;
+    while (this.live && this.startedCount < this.size && this.active < concurrency) {
+      const index = this.startedCount++;
+      this.active++;
+      const child = new ChildLink(this, index).attach();
+      if (child.live) children[index]!.subscribe(child);
+    }
+    this.filling = false;
+    if (this.live && this.finished === this.size) this.stop(COMPLETE, UNSUBSCRIBED);
+  }
+
+  protected override report(destination: Subscriber<unknown>, failures: unknown[] | null): void {
+    if (this.kind === ERROR) {
+      destination.error(new GroupError([this.reason, ...(failures ?? [])]));
+      return;
+    }
+    const errors = [...(this.rejections ?? []), ...(failures ?? [])];
+    if (errors.length > 0) {
+      destination.error(new GroupError(errors));
+      return;
+    }
+    if (!this.settings.merge && this.size > 0) destination.next(this.shaped());
+    destination.complete();
+  }
+
+  private shaped(): unknown {
+    const { keys } = this.settings;
+    if (keys === null) return this.results.slice();
+    const record: Record<string, unknown> = {};
+    keys.forEach((key, index) => (record[key] = this.results[index]));
+    return record;
+  }
+}
+
+/** One child of a group: forwards values and its end to the group. */
+class ChildLink extends Link<unknown> {
+  constructor(
+    private readonly group: GroupLink,
+    private readonly index: number,
+  ) {
+    // The group stands in for the child's downstream: the child is attached
+    // to it, so ending the group tears the child down.
+    super(group as unknown as Subscriber<unknown>);
+  }
+
+  override next(value: unknown): void {
+    if (this.live) this.group.childNext(this.index, value);
+  }
+
+  protected override report(_destination: Subscriber<unknown>, failures: unknown[] | null): void {
+    this.group.childEnded(this.index, this.outcome(failures));
+  }
+}
