@@ -10,6 +10,12 @@ import { TimeoutError, type TimeoutInfo } from 'rxjs';
 export const UNSUBSCRIBED: unique symbol = Symbol('rxjs-cancel.unsubscribed');
 
 /**
+ * The reason a cancel scope cancels its work with when `cancel()` or
+ * `close()` is given none.
+ */
+export const SCOPE_CLOSED: unique symbol = Symbol('rxjs-cancel.scope-closed');
+
+/**
  * The error a subscriber receives when the work it waited for was cancelled,
  * like asyncio's `CancelledError`. `reason` holds whatever the canceller gave:
  * the value of a trigger, an `AbortSignal`'s `reason`, or {@link UNSUBSCRIBED}.
@@ -133,6 +139,7 @@ export class ShieldReleasedError extends Error {
 
 function reasonText(reason: unknown): string {
   if (reason === UNSUBSCRIBED) return 'cancelled: unsubscribed';
+  if (reason === SCOPE_CLOSED) return 'cancelled: scope closed';
   if (reason === undefined) return 'cancelled';
   return `cancelled: ${describeError(reason)}`;
 }

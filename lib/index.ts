@@ -5,6 +5,7 @@ export {
   CleanupTimeoutError,
   DeadlineError,
   GroupError,
+  SCOPE_CLOSED,
   ShieldReleasedError,
   UNSUBSCRIBED,
   type Deadline,
@@ -16,3 +17,4 @@ export { fromAbortable } from './fromAbortable';
 export { timeoutCancel, type TimeoutCancelConfig } from './timeoutCancel';
 export { shieldUntil, type ShieldUntilOptions } from './shieldUntil';
 export { groupCancel, type GroupCancelOptions, type GroupSources, type SettledResult } from './groupCancel';
+export { cancelScope, type CancelScope, type CancelScopeOptions, type DestroyNotifier } from './cancelScope';

@@ -1,0 +1,222 @@
+import { from, Subscription, type ObservableInput, type Observer } from 'rxjs';
+import { checkOptions, describeValue, isObservableInput } from './core/inputs';
+import { reportUnhandledError } from './core/report';
+import { teardownFor, type Waiter } from './core/waiter';
+import { CancelledError, CleanupError, SCOPE_CLOSED } from './errors';
+
+/** Anything that says when it is destroyed, such as Angular's `DestroyRef`. */
+export interface DestroyNotifier {
+  onDestroy(callback: () => void): unknown;
+}
+
+export interface CancelScopeOptions {
+  /**
+   * Closes the scope when its owner is destroyed: anything with
+   * `onDestroy(callback)`, e.g. Angular's `DestroyRef` (this package does not
+   * depend on Angular). If `onDestroy` returns a function, it is called to
+   * unregister once the scope has closed by other means.
+   */
+  readonly owner?: DestroyNotifier;
+}
+
+/**
+ * A scope that owns work: what it `run`s lives at most as long as the scope.
+ * Closing it cancels what still runs and settles once every cleanup has.
+ */
+export interface CancelScope {
+  /**
+   * Subscribes `source` inside the scope and returns the subscription. In a
+   * scope that is already cancelled nothing is subscribed: the observer gets
+   * a `CancelledError` carrying the scope's reason.
+   */
+  run<T>(source: ObservableInput<T>, observer?: Partial<Observer<T>> | ((value: T) => void)): Subscription;
+  /**
+   * Cancels everything running in the scope with `reason` (default
+   * `SCOPE_CLOSED`), at once; cleanups go on. Cleanup failures go to the
+   * `close()` promise if one was asked for before they settled, else to
+   * `config.onUnhandledError`.
+   */
+  cancel(reason?: unknown): void;
+  /**
+   * Cancels what still runs (with `reason`, if not cancelled yet) and resolves
+   * once every cleanup that started has settled; rejects with a
+   * `CleanupError` (an `AggregateError`) if any failed.
+   */
+  close(reason?: unknown): Promise<void>;
+  /** `close()`, for `await using scope = cancelScope()`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** Aborts with the scope's reason when the scope is cancelled; for code that takes an `AbortSignal`. */
+  readonly signal: AbortSignal;
+  /** True once the scope is cancelled or closed. */
+  readonly cancelled: boolean;
+}
+
+/**
+ * Creates a scope that owns work, like a task group you hold on to.
+ *
+ * <span class="informal">`async with TaskScope()`: leaving the block cancels
+ * the tasks and waits for them.</span>
+ *
+ * ```
+ * scope.run(a$)   a$: ---------       (cancelled at close)
+ * scope.run(b$)   b$: ---------
+ * close() at 1:       -!              both unsubscribed at once,
+ *                      ^--|           the promise settles once their cleanups have
+ * ```
+ *
+ * `run` subscribes work inside the scope. `cancel(reason)` cancels all of it
+ * at once, with that reason for its cleanups; `close()` does the same and
+ * returns a Promise that settles once every cleanup has settled, rejecting
+ * with a `CleanupError` if any failed. `await using scope = cancelScope()`
+ * closes it at the end of the block. `scope.signal` lets code that takes an
+ * `AbortSignal` join in. With `owner` (anything with `onDestroy(callback)`,
+ * e.g. Angular's `DestroyRef`) the scope closes when its owner is destroyed.
+ *
+ * It does not wait for work to finish on its own, and a run's own errors go to
+ * its observer (or `config.onUnhandledError`), not to `close()`.
+ *
+ * Mirrors a class with `async def __aexit__` that cancels and gathers its
+ * tasks (asyncio) or a Trio nursery's cancel scope.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { interval } from 'rxjs';
+ * import { cancelScope, finalizeCleanup } from 'rxjs-cancel';
+ *
+ * async function poll() {
+ *   await using scope = cancelScope();
+ *   scope.run(interval(1000).pipe(finalizeCleanup(() => saveProgress())), console.log);
+ *   await somethingElse();
+ * } // here every run is cancelled and saveProgress() has settled
+ * ```
+ *
+ * @see {@link groupCancel}
+ * @param options `owner`.
+ * @return A new, open scope.
+ */
+export function cancelScope(options?: CancelScopeOptions): CancelScope {
+  checkOptions('cancelScope', options);
+  const owner = options?.owner;
+  if (owner !== undefined && (typeof owner !== 'object' || owner === null || typeof owner.onDestroy !== 'function')) {
+    throw new TypeError(
+      `cancelScope: \`options.owner\` must have an onDestroy(callback) method, got ${describeValue(owner)}`,
+    );
+  }
+  return new Scope(owner);
+}
+
+const asyncDispose: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+
+/**
+ * The scope is itself the ambient waiter of its cancellation (as a link is):
+ * it counts the cleanups that outlive the teardown and settles when the last
+ * one has. `hold`, `fail` and `release` are not part of the CancelScope type.
+ */
+class Scope implements CancelScope, Waiter {
+  reason: unknown = SCOPE_CLOSED;
+  private readonly runs = new Subscription();
+  private isCancelled = false;
+  private controller: AbortController | null = null;
+  /** Pieces of work the settlement waits for; 1 until the cancellation happens. */
+  private running = 1;
+  private failures: unknown[] | null = null;
+  private settled = false;
+  /** Set by close(): who receives the cleanup failures. */
+  private closing: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
+  private unregisterOwner: (() => void) | null = null;
+
+  constructor(owner: DestroyNotifier | undefined) {
+    if (owner === undefined) return;
+    const unregister = owner.onDestroy(() => {
+      this.unregisterOwner = null;
+      // Nobody awaits this close: its failures go to the unhandled path.
+      this.close().catch(reportUnhandledError);
+    });
+    if (typeof unregister === 'function') this.unregisterOwner = unregister as () => void;
+  }
+
+  get cancelled(): boolean {
+    return this.isCancelled;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      // Made on first use only: an AbortController is costly, and most scopes never need one.
+      this.controller = new AbortController();
+      if (this.isCancelled) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  run<T>(source: ObservableInput<T>, observer?: Partial<Observer<T>> | ((value: T) => void)): Subscription {
+    if (!isObservableInput(source)) {
+      throw new TypeError(`cancelScope: run(source) needs an ObservableInput, got ${describeValue(source)}`);
+    }
+    const partial: Partial<Observer<T>> | undefined = typeof observer === 'function' ? { next: observer } : observer;
+    if (this.isCancelled) {
+      const cancelled = new CancelledError(this.reason);
+      if (partial?.error) partial.error(cancelled);
+      else reportUnhandledError(cancelled);
+      return Subscription.EMPTY;
+    }
+    const subscription = from(source).subscribe(partial);
+    this.runs.add(subscription);
+    return subscription;
+  }
+
+  cancel(...reason: [] | [reason: unknown]): void {
+    if (this.isCancelled) return;
+    this.isCancelled = true;
+    if (reason.length > 0) this.reason = reason[0];
+    this.unregisterOwner?.();
+    this.unregisterOwner = null;
+    this.controller?.abort(this.reason);
+    teardownFor(this, this.runs);
+    this.release();
+  }
+
+  close(...reason: [] | [reason: unknown]): Promise<void> {
+    if (this.closing === null) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.closing = { promise, resolve, reject };
+      // Failures that settled before close() was asked for went to
+      // config.onUnhandledError already: they are not reported twice.
+      if (this.settled) resolve();
+    }
+    this.cancel(...reason);
+    return this.closing.promise;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  hold(): void {
+    this.running++;
+  }
+
+  fail(error: unknown): void {
+    (this.failures ??= []).push(error);
+  }
+
+  release(): void {
+    if (--this.running > 0) return;
+    this.settled = true;
+    const { failures, closing } = this;
+    this.failures = null;
+    if (closing === null) {
+      if (failures !== null) for (const failure of failures) reportUnhandledError(failure);
+    } else if (failures === null) {
+      closing.resolve();
+    } else {
+      closing.reject(new CleanupError(failures, new CancelledError(this.reason)));
+    }
+  }
+}

@@ -1,0 +1,261 @@
+import { interval, NEVER, Observable, Subject, throwError } from 'rxjs';
+import {
+  cancelScope,
+  CancelledError,
+  CleanupError,
+  finalizeCleanup,
+  fromAbortable,
+  SCOPE_CLOSED,
+  type DestroyNotifier,
+  type Exit,
+} from '../lib';
+import { normalize } from '../test-support/errors';
+import { macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
+
+const oops = new Error('oops');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Work that logs when it starts cleaning up and when it is done, after `ms` of real time. */
+function worker(name: string, log: string[], ms = 20): Observable<never> {
+  return NEVER.pipe(
+    finalizeCleanup(async (exit) => {
+      log.push(`${name} ${exit.kind}`);
+      await sleep(ms);
+      log.push(`${name} cleaned up`);
+    }),
+  );
+}
+
+describe(cancelScope.name, () => {
+  it('await using: leaving the block cancels the runs and waits for their cleanups (real timers)', async () => {
+    const log: string[] = [];
+    {
+      await using scope = cancelScope();
+      scope.run(worker('a', log, 30));
+      scope.run(worker('b', log, 10));
+      await sleep(5);
+      log.push('leaving block');
+    }
+    log.push('after block');
+    expect(log).toEqual([
+      'leaving block',
+      'a cancel',
+      'b cancel',
+      'b cleaned up',
+      'a cleaned up',
+      'after block',
+    ]);
+  });
+
+  it('close() resolves only once every cleanup has settled, and gives the runs the reason', async () => {
+    const exits: Exit[] = [];
+    let cleanedUp = false;
+    const scope = cancelScope();
+    scope.run(
+      NEVER.pipe(
+        finalizeCleanup(async (exit) => {
+          exits.push(exit);
+          await sleep(10);
+          cleanedUp = true;
+        }),
+      ),
+    );
+    await scope.close('user left');
+    expect(cleanedUp).toBe(true);
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'user left' }]);
+    expect(scope.cancelled).toBe(true);
+  });
+
+  it('close() rejects with a CleanupError (an AggregateError) holding every cleanup failure', async () => {
+    const late = new Error('late');
+    const scope = cancelScope();
+    scope.run(
+      NEVER.pipe(
+        finalizeCleanup(() => {
+          throw oops;
+        }),
+      ),
+    );
+    scope.run(NEVER.pipe(finalizeCleanup(() => sleep(5).then(() => Promise.reject(late)))));
+    const error = await scope.close().catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(error).toBeInstanceOf(CleanupError);
+    expect((error as CleanupError).errors).toEqual([oops, late]);
+    expect(normalize((error as CleanupError).cause)).toEqual(normalize(new CancelledError(SCOPE_CLOSED)));
+  });
+
+  it('close() twice returns the same promise', () => {
+    const scope = cancelScope();
+    expect(scope.close()).toBe(scope.close());
+  });
+
+  it('cancel() alone sends cleanup failures to config.onUnhandledError; a later close() does not repeat them', async () => {
+    const scope = cancelScope();
+    scope.run(
+      NEVER.pipe(
+        finalizeCleanup(() => {
+          throw oops;
+        }),
+      ),
+    );
+    scope.cancel('stop');
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+    await expect(scope.close()).resolves.toBeUndefined();
+  });
+
+  describe('signal', () => {
+    it('aborts with the reason when the scope is cancelled', () => {
+      const scope = cancelScope();
+      const { signal } = scope;
+      expect(signal.aborted).toBe(false);
+      scope.cancel('user pressed stop');
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toBe('user pressed stop');
+    });
+
+    it('is already aborted when asked for after the cancel, with the default reason', () => {
+      const scope = cancelScope();
+      scope.cancel();
+      expect(scope.signal.aborted).toBe(true);
+      expect(scope.signal.reason).toBe(SCOPE_CLOSED);
+    });
+
+    it('lets AbortSignal code join in: fetch-like work is aborted with the scope', async () => {
+      const scope = cancelScope();
+      const aborted: unknown[] = [];
+      scope.run(
+        fromAbortable(
+          (signal) =>
+            new Promise<never>((_resolve, reject) =>
+              signal.addEventListener('abort', () => {
+                aborted.push(signal.reason);
+                reject(signal.reason);
+              }),
+            ),
+        ),
+      );
+      scope.signal.addEventListener('abort', () => aborted.push('scope.signal'));
+      await scope.close('shutdown');
+      expect(normalize(aborted)).toEqual(['scope.signal', normalize(new CancelledError('shutdown'))]);
+    });
+  });
+
+  describe('tied to an owner with onDestroy(callback)', () => {
+    function fakeDestroyRef(): DestroyNotifier & { destroy(): void; unregistered: number } {
+      const callbacks = new Set<() => void>();
+      return {
+        unregistered: 0,
+        onDestroy(callback: () => void) {
+          callbacks.add(callback);
+          return () => {
+            this.unregistered++;
+            callbacks.delete(callback);
+          };
+        },
+        destroy() {
+          for (const callback of callbacks) callback();
+          callbacks.clear();
+        },
+      };
+    }
+
+    it('closes when the owner is destroyed, and the runs clean up', async () => {
+      const owner = fakeDestroyRef();
+      const log: string[] = [];
+      const scope = cancelScope({ owner });
+      scope.run(worker('a', log, 5));
+      owner.destroy();
+      expect(scope.cancelled).toBe(true);
+      await sleep(20);
+      expect(log).toEqual(['a cancel', 'a cleaned up']);
+    });
+
+    it('reports cleanup failures of a close nobody awaits to config.onUnhandledError', async () => {
+      const owner = fakeDestroyRef();
+      const scope = cancelScope({ owner });
+      scope.run(
+        NEVER.pipe(
+          finalizeCleanup(() => {
+            throw oops;
+          }),
+        ),
+      );
+      owner.destroy();
+      await macrotask();
+      expect(normalize(takeUnhandled())).toEqual(normalize([new CleanupError([oops], new CancelledError(SCOPE_CLOSED))]));
+    });
+
+    it('unregisters from the owner when closed by other means', async () => {
+      const owner = fakeDestroyRef();
+      await cancelScope({ owner }).close();
+      expect(owner.unregistered).toBe(1);
+    });
+
+    it('works with an owner whose onDestroy returns nothing', () => {
+      let destroy = (): void => {};
+      const scope = cancelScope({ owner: { onDestroy: (callback) => void (destroy = callback) } });
+      destroy();
+      expect(scope.cancelled).toBe(true);
+    });
+  });
+
+  describe('run', () => {
+    it('takes a next function, and cancel() ends the run', async () => {
+      const scope = cancelScope();
+      const values: number[] = [];
+      const subscription = scope.run(interval(1), (value) => values.push(value));
+      await sleep(10);
+      scope.cancel();
+      const seen = values.length;
+      expect(seen).toBeGreaterThan(0);
+      expect(subscription.closed).toBe(true);
+      await sleep(10);
+      expect(values).toHaveLength(seen);
+    });
+
+    it('sends a run its own errors, not close()', async () => {
+      const scope = cancelScope();
+      const errors: unknown[] = [];
+      scope.run(throwError(() => oops), { error: (error) => errors.push(error) });
+      expect(errors).toEqual([oops]);
+      await expect(scope.close()).resolves.toBeUndefined();
+    });
+
+    it('gives CancelledError at once, subscribing nothing, in a cancelled scope', () => {
+      const scope = cancelScope();
+      scope.cancel('too late');
+      const source = new Subject<number>();
+      const errors: unknown[] = [];
+      const subscription = scope.run(source, { error: (error) => errors.push(error) });
+      expect(source.observed).toBe(false);
+      expect(subscription.closed).toBe(true);
+      expect(normalize(errors)).toEqual(normalize([new CancelledError('too late')]));
+    });
+
+    it('reports that CancelledError when the run has no error callback', async () => {
+      const scope = cancelScope();
+      scope.cancel('too late');
+      scope.run(NEVER);
+      await macrotask();
+      expect(normalize(takeUnhandled())).toEqual(normalize([new CancelledError('too late')]));
+    });
+  });
+
+  describe('rejects bad input at the call', () => {
+    it.each([
+      [{ owner: {} }, 'cancelScope: `options.owner` must have an onDestroy(callback) method, got an object (Object)'],
+      [{ owner: null }, 'cancelScope: `options.owner` must have an onDestroy(callback) method, got null'],
+      ['x', 'cancelScope: `options` must be an object, got the string "x"'],
+    ])('options %p', (options, message) => {
+      expect(() => cancelScope(options as never)).toThrow(new TypeError(message));
+    });
+
+    it('run() of something that is not an ObservableInput', () => {
+      expect(() => cancelScope().run(42 as never)).toThrow(
+        new TypeError('cancelScope: run(source) needs an ObservableInput, got number 42'),
+      );
+    });
+  });
+});

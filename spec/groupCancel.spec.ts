@@ -1,0 +1,105 @@
+import { NEVER, Observable, of, Subject } from 'rxjs';
+import { finalizeCleanup, groupCancel, GroupError } from '../lib';
+import { record } from '../test-support/record';
+
+const boom = new Error('boom');
+const oops = new Error('oops');
+
+describe(groupCancel.name, () => {
+  describe('its GroupError', () => {
+    it('holds the failure first, then errors raised while cancelling, then cleanup failures', () => {
+      const failing = new Subject<number>();
+      const lateError = new Error('late');
+      // A child whose source errors when it is unsubscribed: an error raised while being cancelled.
+      const erroringOnTeardown = new Observable<number>((subscriber) => () => subscriber.error(lateError));
+      const { events } = record(
+        groupCancel([
+          failing,
+          erroringOnTeardown,
+          NEVER.pipe(
+            finalizeCleanup(() => {
+              throw oops;
+            }),
+          ),
+        ]),
+      );
+      failing.error(boom);
+      expect(events).toHaveLength(1);
+      const [kind, error] = events[0] as [string, GroupError];
+      expect(kind).toBe('error');
+      expect(error).toBeInstanceOf(AggregateError);
+      expect(error.name).toBe('GroupError');
+      expect(error.errors).toEqual([boom, lateError, oops]);
+      expect(error.message).toBe('3 errors in the group: Error: boom');
+    });
+
+    it('holds just the failure when the others cancel cleanly', () => {
+      const failing = new Subject<number>();
+      const { events } = record(groupCancel({ a: failing, b: NEVER }));
+      failing.error(boom);
+      const [, error] = events[0] as [string, GroupError];
+      expect(error.errors).toEqual([boom]);
+      expect(error.message).toBe('1 error in the group: Error: boom');
+    });
+  });
+
+  it('types its results by the shape of its sources', () => {
+    const tuple: Observable<[number, string]> = groupCancel([of(1), of('a')]);
+    const rec: Observable<{ n: number; s: string }> = groupCancel({ n: of(1), s: of('a') });
+    const merged: Observable<number | string> = groupCancel([of(1), of('a')], { output: 'merge' });
+    const settled = groupCancel([of(1)], { mode: 'settle' });
+    settled.subscribe(([first]) => {
+      if (first.status === 'fulfilled') expect(first.value).toBe(1);
+    });
+    // @ts-expect-error: a tuple of number and string is not an array of numbers
+    const wrong: Observable<number[]> = groupCancel([of(1), of('a')]);
+    expect([tuple, rec, merged, wrong].every((each) => each instanceof Observable)).toBe(true);
+  });
+
+  describe('rejects bad input at the call', () => {
+    it.each([
+      [undefined, 'undefined'],
+      [of(1), 'an object (Observable)'],
+      ['abc', 'the string "abc"'],
+      [new Map(), 'an object (Map)'],
+    ])('sources that are %p', (sources, described) => {
+      expect(() => groupCancel(sources as never)).toThrow(
+        new TypeError(`groupCancel: \`sources\` must be an array or a record of ObservableInputs, got ${described}`),
+      );
+    });
+
+    it('names the index or key of a source that is not an ObservableInput', () => {
+      expect(() => groupCancel([of(1), 5 as never])).toThrow(
+        new TypeError('groupCancel: `sources[1]` must be an ObservableInput, got number 5'),
+      );
+      expect(() => groupCancel({ user: of(1), orders: null as never })).toThrow(
+        new TypeError('groupCancel: `sources.orders` must be an ObservableInput, got null'),
+      );
+    });
+
+    it.each([
+      [0, RangeError, 'groupCancel: `options.concurrency` must be a whole number of at least 1, got 0'],
+      [-1, RangeError, 'got -1'],
+      [1.5, RangeError, 'got 1.5'],
+      [NaN, TypeError, 'groupCancel: `options.concurrency` must be a number, got number NaN'],
+      ['2', TypeError, 'got the string "2"'],
+    ])('a concurrency of %p', (concurrency, type, message) => {
+      const call = () => groupCancel([of(1)], { concurrency: concurrency as never });
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    });
+
+    it('an unknown mode or output', () => {
+      expect(() => groupCancel([], { mode: 'race' as never })).toThrow(
+        new TypeError("groupCancel: `options.mode` must be 'fail-fast' or 'settle', got the string \"race\""),
+      );
+      expect(() => groupCancel([], { output: 'zip' as never })).toThrow(
+        new TypeError("groupCancel: `options.output` must be 'collect' or 'merge', got the string \"zip\""),
+      );
+    });
+
+    it('accepts Infinity as a concurrency', () => {
+      expect(() => groupCancel([of(1)], { concurrency: Infinity })).not.toThrow();
+    });
+  });
+});
