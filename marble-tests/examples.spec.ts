@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { patterns } from '../examples';
+import { runPattern } from '../examples/support/runPattern';
+import { steppedScheduler } from '../test-support/virtualTime';
+
+// The package's reference behaviour: what ../shared/reference/asyncio_patterns.py
+// prints. A copy lives in examples/reference so the test runs without ../shared;
+// when ../shared is there, the copy must be identical to it.
+const FIXTURE = join(__dirname, '../examples/reference/asyncio_patterns.expected.txt');
+const SHARED = join(__dirname, '../../shared/reference/asyncio_patterns.expected.txt');
+const SHARED_SOURCE = join(__dirname, '../../shared/reference/asyncio_patterns.py');
+
+/** The reference output, split into its patterns: `# N name` and the lines under it. */
+function referenceSections(): { header: string; lines: string[] }[] {
+  const sections: { header: string; lines: string[] }[] = [];
+  for (const line of readFileSync(FIXTURE, 'utf8').split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('# ')) sections.push({ header: line, lines: [] });
+    else sections.at(-1)!.lines.push(line);
+  }
+  return sections;
+}
+
+/** Runs a pattern in virtual time (one unit = one frame) and returns what it printed. */
+async function runVirtually(index: number): Promise<string[]> {
+  const { scheduler, runUntilIdle } = steppedScheduler();
+  const printed: string[] = [];
+  let finished = false;
+  const done = runPattern(patterns[index]!, scheduler, (line) => printed.push(line)).then(() => {
+    finished = true;
+  });
+  await runUntilIdle();
+  if (!finished) throw new Error(`pattern ${index + 1} had not finished when virtual time ran out`);
+  await done;
+  return printed;
+}
+
+describe('the twelve asyncio patterns, in virtual time', () => {
+  const sections = referenceSections();
+
+  it('has one example per pattern of the reference, named as it is', () => {
+    expect(sections.map((section) => section.header)).toEqual(
+      patterns.map((pattern, index) => `# ${index + 1} ${pattern.name}`),
+    );
+  });
+
+  it.each(sections.map((section, index) => [section.header, index] as const))(
+    '%s prints the reference, line for line, times included',
+    async (_header, index) => {
+      expect(await runVirtually(index)).toEqual(sections[index]!.lines);
+    },
+  );
+
+  it('prints the whole reference file when all twelve run in order', async () => {
+    const printed: string[] = [];
+    for (const [index, pattern] of patterns.entries()) {
+      printed.push(`# ${index + 1} ${pattern.name}`, ...(await runVirtually(index)));
+    }
+    expect(printed.join('\n') + '\n').toBe(readFileSync(FIXTURE, 'utf8'));
+  });
+
+  it('keeps its copy of the reference identical to ../shared when that is present', () => {
+    if (!existsSync(SHARED)) {
+      // A clone on its own has only the copy; CI runs with ../shared beside it.
+      expect(existsSync(FIXTURE)).toBe(true);
+      return;
+    }
+    expect(readFileSync(FIXTURE, 'utf8')).toBe(readFileSync(SHARED, 'utf8'));
+    expect(readFileSync(join(__dirname, '../examples/reference/asyncio_patterns.py'), 'utf8')).toBe(
+      readFileSync(SHARED_SOURCE, 'utf8'),
+    );
+  });
+});
