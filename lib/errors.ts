@@ -50,8 +50,12 @@ export class CleanupError extends AggregateError {
     const message = cause.length === 0 ? `${count} failed` : `${count} failed after: ${describeError(cause[0])}`;
     // `cause` is only set when there is one, so `'cause' in error` tells the
     // completion path from the others.
-    if (cause.length === 0) super(errors, message);
-    else super(errors, message, { cause: cause[0] });
+    super(errors, message);
+    // As `{ cause }` would define it: own, not enumerable. Only when there is one,
+    // so `'cause' in error` tells the completion path from the others.
+    if (cause.length > 0) {
+      Object.defineProperty(this, 'cause', { value: cause[0], writable: true, configurable: true, enumerable: false });
+    }
   }
 }
 
@@ -124,16 +128,17 @@ export class DeadlineError<T = unknown, M = unknown> extends TimeoutError<T, M> 
  * The reason shielded work is cancelled with when its `shieldUntil` release
  * fires after the subscriber left. `release` holds what released it: the
  * trigger's value, the `AbortSignal`'s reason, or the number of milliseconds.
+ *
+ * Not an Error: a reason says why, it is never thrown, and capturing a stack
+ * would cost more than the rest of the release.
  */
-export class ShieldReleasedError extends Error {
-  override readonly name = 'ShieldReleasedError';
+export class ShieldReleased {
+  constructor(readonly release: unknown) {}
 
-  constructor(readonly release: unknown) {
-    super(
-      typeof release === 'number'
-        ? `shielded work released ${release} ms after its subscriber left`
-        : `shielded work released: ${describeError(release)}`,
-    );
+  toString(): string {
+    return typeof this.release === 'number'
+      ? `shielded work released ${this.release} ms after its subscriber left`
+      : `shielded work released: ${describeError(this.release)}`;
   }
 }
 

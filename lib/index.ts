@@ -6,7 +6,7 @@ export {
   DeadlineError,
   GroupError,
   SCOPE_CLOSED,
-  ShieldReleasedError,
+  ShieldReleased,
   UNSUBSCRIBED,
   type Deadline,
   type TimeoutCancelInfo,

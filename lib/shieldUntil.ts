@@ -5,7 +5,7 @@ import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 import { ambientWaiter, type Waiter } from './core/waiter';
-import { ShieldReleasedError } from './errors';
+import { ShieldReleased } from './errors';
 
 export interface ShieldUntilOptions {
   /**
@@ -26,7 +26,7 @@ export interface ShieldUntilOptions {
   readonly onDetachedExit?: (exit: Exit) => void;
   /**
    * The reason the work is cancelled with when the release fires. Default: a
-   * `ShieldReleasedError` saying what released it.
+   * `ShieldReleased` saying what released it.
    */
   readonly reason?: unknown;
   /** The scheduler that times a release given in milliseconds. Default: `asyncScheduler`. */
@@ -68,7 +68,7 @@ interface Settings {
  * From the moment it is detached, `release` is watched: the first value of an
  * ObservableInput, an `AbortSignal` aborting (an already-aborted one releases
  * at once), or a number of milliseconds. When it fires, the detached work is
- * cancelled with a `ShieldReleasedError` (or `options.reason`) as the reason,
+ * cancelled with a `ShieldReleased` (or `options.reason`) as the reason,
  * and its cleanups run. Without `release` the work runs until it ends.
  *
  * With `mode: 'defer'` a canceller of this package waits for the shielded work
@@ -163,7 +163,7 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
   /** The release fired while detached. */
   fire(release: unknown): void {
     if (!this.upstreamRunning) return;
-    this.stop(CANCEL, this.settings.hasReason ? this.settings.reason : new ShieldReleasedError(release));
+    this.stop(CANCEL, this.settings.hasReason ? this.settings.reason : new ShieldReleased(release));
   }
 
   triggerFailed(error: unknown): void {

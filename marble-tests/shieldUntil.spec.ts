@@ -4,7 +4,7 @@ import {
   DeadlineError,
   finalizeCleanup,
   shieldUntil,
-  ShieldReleasedError,
+  ShieldReleased,
   timeoutCancel,
   type Exit,
 } from '../lib';
@@ -54,7 +54,7 @@ describe(shieldUntil.name, () => {
   });
 
   describe('release', () => {
-    it('a notifier, watched from the moment the work is detached, cancels it with a ShieldReleasedError', () => {
+    it('a notifier, watched from the moment the work is detached, cancels it with a ShieldReleased', () => {
       const exits: Exit[] = [];
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -74,8 +74,8 @@ describe(shieldUntil.name, () => {
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
         expectSubscriptions(release.subscriptions).toBe(releaseSubs);
       });
-      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleasedError('r') }]);
-      expect((exits[0] as { reason: unknown }).reason).toBeInstanceOf(ShieldReleasedError);
+      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleased('r') }]);
+      expect((exits[0] as { reason: unknown }).reason).toBeInstanceOf(ShieldReleased);
     });
 
     it('a number of milliseconds after the subscriber left', () => {
@@ -190,7 +190,7 @@ describe(shieldUntil.name, () => {
         expectObservable(cold('--a-----').pipe(shieldUntil(hot('----r'), { onDetachedExit })), '---!').toBe('--a');
       });
       expect(exits).toEqual([
-        { kind: 'cancel', reason: new ShieldReleasedError('r') },
+        { kind: 'cancel', reason: new ShieldReleased('r') },
         { kind: 'complete' },
         { kind: 'error', error: boom },
       ]);

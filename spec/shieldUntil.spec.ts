@@ -6,7 +6,7 @@ import {
   CleanupError,
   finalizeCleanup,
   shieldUntil,
-  ShieldReleasedError,
+  ShieldReleased,
   type Exit,
 } from '../lib';
 import { normalize } from '../test-support/errors';
@@ -63,7 +63,7 @@ describe(shieldUntil.name, () => {
       release.next();
       await macrotask();
       expect(normalize(takeUnhandled())).toEqual(
-        normalize([new CleanupError([boom], new CancelledError(new ShieldReleasedError(undefined)))]),
+        normalize([new CleanupError([boom], new CancelledError(new ShieldReleased(undefined)))]),
       );
     });
   });
@@ -80,7 +80,7 @@ describe(shieldUntil.name, () => {
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     });
 
-    it('cancels the detached work with a ShieldReleasedError carrying the signal reason, and is let go', () => {
+    it('cancels the detached work with a ShieldReleased carrying the signal reason, and is let go', () => {
       const controller = new AbortController();
       const exits: Exit[] = [];
       const work = new Subject<number>();
@@ -88,7 +88,7 @@ describe(shieldUntil.name, () => {
       subscription.unsubscribe();
       controller.abort('shutting down');
       expect(work.observed).toBe(false);
-      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleasedError('shutting down') }]);
+      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleased('shutting down') }]);
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     });
 
@@ -118,7 +118,7 @@ describe(shieldUntil.name, () => {
       await jest.advanceTimersByTimeAsync(4);
       expect(exits).toEqual([]);
       await jest.advanceTimersByTimeAsync(1);
-      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleasedError(5) }]);
+      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleased(5) }]);
       cleanupDone.resolve();
       await jest.advanceTimersByTimeAsync(0);
     } finally {
