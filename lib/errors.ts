@@ -105,16 +105,15 @@ export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo
  * so a cleanup can tell a timeout from other cancels:
  * `exit.reason instanceof TimeoutError`.
  */
-export class DeadlineError<T = unknown, M = unknown> extends TimeoutError<T, M> {
-  declare readonly info: TimeoutCancelInfo<T, M>;
+export class DeadlineError<T = unknown, M = unknown> extends Error {
+  override readonly name = 'TimeoutError';
+  readonly info: TimeoutCancelInfo<T, M>;
   readonly deadline: Deadline;
 
   constructor(info: TimeoutCancelInfo<T, M>) {
-    super(info);
+    super(`the ${info.deadline} deadline passed after ${info.seen} value${info.seen === 1 ? '' : 's'}`);
+    this.info = info;
     this.deadline = info.deadline;
-    this.message = `the ${info.deadline} deadline passed after ${info.seen} value${info.seen === 1 ? '' : 's'}`;
-    // RxJS's TimeoutError took its stack before the message was set.
-    Error.captureStackTrace?.(this, DeadlineError);
     Object.defineProperty(this, 'cause', {
       value: new CancelledError(this),
       writable: true,
@@ -122,6 +121,17 @@ export class DeadlineError<T = unknown, M = unknown> extends TimeoutError<T, M> 
       enumerable: false,
     });
   }
+}
+
+// An instanceof RxJS's TimeoutError through its prototype chain, without
+// running RxJS's constructor: that one reads `new Error().stack` at once,
+// which formats a stack trace on every timeout (costly anywhere, very costly
+// under source-map support); this error's stack stays lazy like any Error's.
+Object.setPrototypeOf(DeadlineError.prototype, TimeoutError.prototype);
+
+/** DeadlineError is a TimeoutError; the prototype chain above makes it so at run time. */
+export interface DeadlineError<T, M> extends TimeoutError<T, M> {
+  readonly info: TimeoutCancelInfo<T, M>;
 }
 
 /**
