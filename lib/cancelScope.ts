@@ -2,7 +2,13 @@ import { from, Subscription, type ObservableInput, type Observer } from 'rxjs';
 import { checkOptions, describeValue, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
 import { teardownFor, type Waiter } from './core/waiter';
-import { CancelledError, CleanupError, SCOPE_CLOSED } from './errors';
+import { CancelledError, CleanupError } from './errors';
+
+/**
+ * The reason a cancel scope cancels its work with when `cancel()` or
+ * `close()` is given none.
+ */
+export const SCOPE_CLOSED: unique symbol = Symbol('scope closed');
 
 /** Anything that says when it is destroyed, such as Angular's `DestroyRef`. */
 export interface DestroyNotifier {

@@ -1,4 +1,6 @@
-import { TimeoutError, type TimeoutInfo } from 'rxjs';
+// The errors every operator shares. An error or reason that belongs to one
+// operator lives in that operator's file, so importing one operator does not
+// bring in the others' (DeadlineError, GroupError, ShieldReleased, ...).
 
 /**
  * The reason a cancellation carries when nobody gave one: a plain
@@ -7,13 +9,7 @@ import { TimeoutError, type TimeoutInfo } from 'rxjs';
  *
  * It is a symbol so that it can never be mistaken for a reason a user gave.
  */
-export const UNSUBSCRIBED: unique symbol = Symbol('rxjs-cancel.unsubscribed');
-
-/**
- * The reason a cancel scope cancels its work with when `cancel()` or
- * `close()` is given none.
- */
-export const SCOPE_CLOSED: unique symbol = Symbol('rxjs-cancel.scope-closed');
+export const UNSUBSCRIBED: unique symbol = Symbol('unsubscribed');
 
 /**
  * The error a subscriber receives when the work it waited for was cancelled,
@@ -29,7 +25,7 @@ export class CancelledError extends Error {
   // give (a `Subject<void>` emits it) and is kept as it is.
   constructor(...reason: [] | [reason: unknown]) {
     const given = reason.length === 0 ? UNSUBSCRIBED : reason[0];
-    super(reasonText(given));
+    super(given === undefined ? 'cancelled' : `cancelled: ${describeError(given)}`);
     this.reason = given;
   }
 }
@@ -47,121 +43,22 @@ export class CleanupError extends AggregateError {
 
   constructor(errors: readonly unknown[], ...cause: [] | [cause: unknown]) {
     const count = errors.length === 1 ? '1 cleanup' : `${errors.length} cleanups`;
-    const message = cause.length === 0 ? `${count} failed` : `${count} failed after: ${describeError(cause[0])}`;
-    // `cause` is only set when there is one, so `'cause' in error` tells the
-    // completion path from the others.
-    super(errors, message);
-    // As `{ cause }` would define it: own, not enumerable. Only when there is one,
-    // so `'cause' in error` tells the completion path from the others.
-    if (cause.length > 0) {
-      Object.defineProperty(this, 'cause', { value: cause[0], writable: true, configurable: true, enumerable: false });
-    }
+    super(errors, cause.length === 0 ? `${count} failed` : `${count} failed after: ${describeError(cause[0])}`);
+    // Only when there is one, so `'cause' in error` tells the completion path
+    // from the others.
+    if (cause.length > 0) setCause(this, cause[0]);
   }
 }
 
-/**
- * The error a `groupCancel` (or a cancel scope) ends with when something in it
- * failed, like Python's `ExceptionGroup`: `errors` holds the first child
- * failure, then any errors other children raised while being cancelled, then
- * any cleanup failures. A child that was merely cancelled is not in it.
- */
-export class GroupError extends AggregateError {
-  override readonly name = 'GroupError';
-
-  constructor(errors: readonly unknown[], message?: string) {
-    const first = errors.length === 0 ? '' : `: ${describeError(errors[0])}`;
-    super(errors, message ?? `${errors.length} error${errors.length === 1 ? '' : 's'} in the group${first}`);
-  }
+/** Sets `cause` as `new Error(message, { cause })` would: own, not enumerable. */
+export function setCause(error: Error, cause: unknown): void {
+  Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true });
 }
 
-/**
- * A cleanup that did not settle within `finalizeCleanup`'s `timeout`. Its
- * subscription is ended and this error takes its place among the cleanup
- * failures.
- */
-export class CleanupTimeoutError extends Error {
-  override readonly name = 'CleanupTimeoutError';
-
-  constructor(readonly timeout: number) {
-    super(`cleanup did not settle within ${timeout} ms`);
-  }
-}
-
-/** Which deadline of `timeoutCancel` passed. */
-export type Deadline = 'total' | 'at' | 'first' | 'each';
-
-/** What `timeoutCancel` knows when a deadline passes: RxJS's `TimeoutInfo`, and which deadline it was. */
-export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo<T, M> {
-  readonly deadline: Deadline;
-}
-
-/**
- * The error `timeoutCancel` ends with when a deadline passes. It is an
- * `instanceof` RxJS's own `TimeoutError` (so `catchError(e => e instanceof
- * TimeoutError …)` keeps working, and its `name` is `'TimeoutError'`), says
- * which deadline passed in `deadline`, carries RxJS's `info`, and has as
- * `cause` the cancellation of the source, as Python chains `TimeoutError`
- * from `CancelledError`. It is also the reason the source is cancelled with,
- * so a cleanup can tell a timeout from other cancels:
- * `exit.reason instanceof TimeoutError`.
- */
-export class DeadlineError<T = unknown, M = unknown> extends Error {
-  override readonly name = 'TimeoutError';
-  readonly info: TimeoutCancelInfo<T, M>;
-  readonly deadline: Deadline;
-
-  constructor(info: TimeoutCancelInfo<T, M>) {
-    super(`the ${info.deadline} deadline passed after ${info.seen} value${info.seen === 1 ? '' : 's'}`);
-    this.info = info;
-    this.deadline = info.deadline;
-    Object.defineProperty(this, 'cause', {
-      value: new CancelledError(this),
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-}
-
-// An instanceof RxJS's TimeoutError through its prototype chain, without
-// running RxJS's constructor: that one reads `new Error().stack` at once,
-// which formats a stack trace on every timeout (costly anywhere, very costly
-// under source-map support); this error's stack stays lazy like any Error's.
-Object.setPrototypeOf(DeadlineError.prototype, TimeoutError.prototype);
-
-/** DeadlineError is a TimeoutError; the prototype chain above makes it so at run time. */
-export interface DeadlineError<T, M> extends TimeoutError<T, M> {
-  readonly info: TimeoutCancelInfo<T, M>;
-}
-
-/**
- * The reason shielded work is cancelled with when its `shieldUntil` release
- * fires after the subscriber left. `release` holds what released it: the
- * trigger's value, the `AbortSignal`'s reason, or the number of milliseconds.
- *
- * Not an Error: a reason says why, it is never thrown, and capturing a stack
- * would cost more than the rest of the release.
- */
-export class ShieldReleased {
-  constructor(readonly release: unknown) {}
-
-  toString(): string {
-    return typeof this.release === 'number'
-      ? `shielded work released ${this.release} ms after its subscriber left`
-      : `shielded work released: ${describeError(this.release)}`;
-  }
-}
-
-function reasonText(reason: unknown): string {
-  if (reason === UNSUBSCRIBED) return 'cancelled: unsubscribed';
-  if (reason === SCOPE_CLOSED) return 'cancelled: scope closed';
-  if (reason === undefined) return 'cancelled';
-  return `cancelled: ${describeError(reason)}`;
-}
-
-function describeError(value: unknown): string {
+/** How an error, or a reason of any kind, reads in a message. */
+export function describeError(value: unknown): string {
   if (value instanceof Error) return `${value.name}: ${value.message}`;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'symbol') return value.description ?? 'a symbol';
   try {
     return String(value);
   } catch {

@@ -2,7 +2,22 @@ import { from, Observable, type ObservableInput, type ObservedValueOf, type Subs
 import type { Exit } from './core/exit';
 import { checkOptions, describeValue, isObservableInput } from './core/inputs';
 import { COMPLETE, ERROR, Link } from './core/link';
-import { CancelledError, GroupError, UNSUBSCRIBED } from './errors';
+import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
+
+/**
+ * The error a `groupCancel` ends with when something in it failed, like
+ * Python's `ExceptionGroup`: `errors` holds the first child failure, then any
+ * errors other children raised while being cancelled, then any cleanup
+ * failures. A child that was merely cancelled is not in it.
+ */
+export class GroupError extends AggregateError {
+  override readonly name = 'GroupError';
+
+  constructor(errors: readonly unknown[]) {
+    const first = errors.length === 0 ? '' : `: ${describeError(errors[0])}`;
+    super(errors, `${errors.length} error${errors.length === 1 ? '' : 's'} in the group${first}`);
+  }
+}
 
 /** What groupCancel accepts: an array or a record (a plain object) of ObservableInputs. */
 export type GroupSources = readonly ObservableInput<unknown>[] | { readonly [key: string]: ObservableInput<unknown> };

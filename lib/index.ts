@@ -1,20 +1,24 @@
+// The public API. Each operator sits in a file of its own, with the errors
+// that belong to it; lib/core/ holds what they share (docs/cancellation-core.md).
 export { cancellable, type CancellableOptions } from './cancellable';
-export {
-  CancelledError,
-  CleanupError,
-  CleanupTimeoutError,
-  DeadlineError,
-  GroupError,
-  SCOPE_CLOSED,
-  ShieldReleased,
-  UNSUBSCRIBED,
-  type Deadline,
-  type TimeoutCancelInfo,
-} from './errors';
+export { cancelScope, SCOPE_CLOSED, type CancelScope, type CancelScopeOptions, type DestroyNotifier } from './cancelScope';
+export { CleanupTimeoutError } from './core/awaitCleanup';
 export type { Exit } from './core/exit';
+export { CancelledError, CleanupError, UNSUBSCRIBED } from './errors';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';
-export { timeoutCancel, type TimeoutCancelConfig } from './timeoutCancel';
-export { shieldUntil, type ShieldUntilOptions } from './shieldUntil';
-export { groupCancel, type GroupCancelOptions, type GroupSources, type SettledResult } from './groupCancel';
-export { cancelScope, type CancelScope, type CancelScopeOptions, type DestroyNotifier } from './cancelScope';
+export {
+  groupCancel,
+  GroupError,
+  type GroupCancelOptions,
+  type GroupSources,
+  type SettledResult,
+} from './groupCancel';
+export { shieldUntil, ShieldReleased, type ShieldUntilOptions } from './shieldUntil';
+export {
+  DeadlineError,
+  timeoutCancel,
+  type Deadline,
+  type TimeoutCancelConfig,
+  type TimeoutCancelInfo,
+} from './timeoutCancel';

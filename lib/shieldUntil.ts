@@ -5,7 +5,25 @@ import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 import { ambientWaiter, type Waiter } from './core/waiter';
-import { ShieldReleased } from './errors';
+import { describeError } from './errors';
+
+/**
+ * The reason shielded work is cancelled with when its `shieldUntil` release
+ * fires after the subscriber left. `release` holds what released it: the
+ * trigger's value, the `AbortSignal`'s reason, or the number of milliseconds.
+ *
+ * Not an Error: a reason says why, it is never thrown, and capturing a stack
+ * would cost more than the rest of the release.
+ */
+export class ShieldReleased {
+  constructor(readonly release: unknown) {}
+
+  toString(): string {
+    return typeof this.release === 'number'
+      ? `shielded work released ${this.release} ms after its subscriber left`
+      : `shielded work released: ${describeError(this.release)}`;
+  }
+}
 
 export interface ShieldUntilOptions {
   /**

@@ -10,6 +10,8 @@ import {
   type SchedulerLike,
   type Subscriber,
   type Subscription,
+  TimeoutError,
+  type TimeoutInfo,
 } from 'rxjs';
 import {
   checkDate,
@@ -21,7 +23,49 @@ import {
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
-import { CleanupError, DeadlineError, type Deadline, type TimeoutCancelInfo } from './errors';
+import { CancelledError, CleanupError, setCause } from './errors';
+
+/** Which deadline of `timeoutCancel` passed. */
+export type Deadline = 'total' | 'at' | 'first' | 'each';
+
+/** What `timeoutCancel` knows when a deadline passes: RxJS's `TimeoutInfo`, and which deadline it was. */
+export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo<T, M> {
+  readonly deadline: Deadline;
+}
+
+/**
+ * The error `timeoutCancel` ends with when a deadline passes. It is an
+ * `instanceof` RxJS's own `TimeoutError` (so `catchError(e => e instanceof
+ * TimeoutError …)` keeps working, and its `name` is `'TimeoutError'`), says
+ * which deadline passed in `deadline`, carries RxJS's `info`, and has as
+ * `cause` the cancellation of the source, as Python chains `TimeoutError`
+ * from `CancelledError`. It is also the reason the source is cancelled with,
+ * so a cleanup can tell a timeout from other cancels:
+ * `exit.reason instanceof TimeoutError`.
+ */
+export class DeadlineError<T = unknown, M = unknown> extends Error {
+  override readonly name = 'TimeoutError';
+  readonly info: TimeoutCancelInfo<T, M>;
+  readonly deadline: Deadline;
+
+  constructor(info: TimeoutCancelInfo<T, M>) {
+    super(`the ${info.deadline} deadline passed after ${info.seen} value${info.seen === 1 ? '' : 's'}`);
+    this.info = info;
+    this.deadline = info.deadline;
+    setCause(this, new CancelledError(this));
+  }
+}
+
+// An instanceof RxJS's TimeoutError through its prototype chain, without
+// running RxJS's constructor: that one reads `new Error().stack` at once,
+// which formats a stack trace on every timeout (costly anywhere, very costly
+// under source-map support); this error's stack stays lazy like any Error's.
+Object.setPrototypeOf(DeadlineError.prototype, TimeoutError.prototype);
+
+/** DeadlineError is a TimeoutError; the prototype chain above makes it so at run time. */
+export interface DeadlineError<T, M> extends TimeoutError<T, M> {
+  readonly info: TimeoutCancelInfo<T, M>;
+}
 
 export interface TimeoutCancelConfig<T, O extends ObservableInput<unknown> = ObservableInput<never>, M = unknown> {
   /**

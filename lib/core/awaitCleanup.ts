@@ -1,7 +1,19 @@
 import { from, Subscription, type ObservableInput, type Observer, type SchedulerLike } from 'rxjs';
-import { CleanupTimeoutError } from '../errors';
 import { reportUnhandledError } from './report';
 import { teardownFor, type Waiter } from './waiter';
+
+/**
+ * A cleanup that did not settle within `finalizeCleanup`'s `timeout`. Its
+ * subscription is ended and this error takes its place among the cleanup
+ * failures.
+ */
+export class CleanupTimeoutError extends Error {
+  override readonly name = 'CleanupTimeoutError';
+
+  constructor(readonly timeout: number) {
+    super(`cleanup did not settle within ${timeout} ms`);
+  }
+}
 
 /**
  * Makes `waiter` wait for asynchronous cleanup `work` (an Observable, a
