@@ -1,5 +1,5 @@
 import { from, Subscription, type ObservableInput, type Observer } from 'rxjs';
-import { checkOptions, describeValue, isObservableInput } from './core/inputs';
+import { checkOptions, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
 import { teardownFor, type Waiter } from './core/waiter';
 import { CancelledError, CleanupError } from './errors';
@@ -105,9 +105,7 @@ export function cancelScope(options?: CancelScopeOptions): CancelScope {
   checkOptions('cancelScope', options);
   const owner = options?.owner;
   if (owner !== undefined && (typeof owner !== 'object' || owner === null || typeof owner.onDestroy !== 'function')) {
-    throw new TypeError(
-      `cancelScope: \`options.owner\` must have an onDestroy(callback) method, got ${describeValue(owner)}`,
-    );
+    invalid('cancelScope', 'options.owner', 'an object with an onDestroy(callback) method', owner);
   }
   return new Scope(owner);
 }
@@ -157,9 +155,7 @@ class Scope implements CancelScope, Waiter {
   }
 
   run<T>(source: ObservableInput<T>, observer?: Partial<Observer<T>> | ((value: T) => void)): Subscription {
-    if (!isObservableInput(source)) {
-      throw new TypeError(`cancelScope: run(source) needs an ObservableInput, got ${describeValue(source)}`);
-    }
+    if (!isObservableInput(source)) invalid('scope.run', 'source', 'an ObservableInput', source);
     const partial: Partial<Observer<T>> | undefined = typeof observer === 'function' ? { next: observer } : observer;
     if (this.isCancelled) {
       const cancelled = new CancelledError(this.reason);
@@ -215,7 +211,8 @@ class Scope implements CancelScope, Waiter {
   release(): void {
     if (--this.running > 0) return;
     this.settled = true;
-    const { failures, closing } = this;
+    const failures = this.failures;
+    const closing = this.closing;
     this.failures = null;
     if (closing === null) {
       if (failures !== null) for (const failure of failures) reportUnhandledError(failure);

@@ -1,8 +1,10 @@
 import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type Subscriber } from 'rxjs';
-import { checkOptions, describeValue } from './core/inputs';
+import { checkChoice, checkOptions } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type TriggerOwner } from './core/trigger';
+
+const ONCANCEL = ['error', 'complete'] as const;
 
 export interface CancellableOptions {
   /**
@@ -82,31 +84,30 @@ export function cancellable<T>(
   trigger: ObservableInput<unknown> | AbortSignal,
   options?: CancellableOptions,
 ): MonoTypeOperatorFunction<T> {
-  const watched = toTrigger('cancellable', 'trigger', trigger);
-  checkOptions('cancellable', options);
-  const onCancel = options?.onCancel ?? 'error';
-  if (onCancel !== 'error' && onCancel !== 'complete') {
-    throw new TypeError(`cancellable: \`options.onCancel\` must be 'error' or 'complete', got ${describeValue(onCancel)}`);
-  }
+  const fn = 'cancellable';
+  const watched = toTrigger(fn, 'trigger', trigger);
+  const completeOnCancel = checkChoice(fn, 'options.onCancel', checkOptions(fn, options)?.onCancel, ONCANCEL) === 'complete';
   const hasReason = options?.reason !== undefined;
   const reason = options?.reason;
 
   return (source) =>
     new Observable<T>((destination) => {
-      const link = new CancellableLink(destination, onCancel === 'complete', hasReason, reason).attach();
+      const link = new CancellableLink(destination, completeOnCancel, hasReason, reason).attach();
       if (link.live) watchTrigger(link, watched);
       if (link.live) source.subscribe(link);
     });
 }
 
 class CancellableLink<T> extends Link<T> implements TriggerOwner {
-  constructor(
-    destination: Subscriber<T>,
-    private readonly completeOnCancel: boolean,
-    private readonly hasReason: boolean,
-    private readonly givenReason: unknown,
-  ) {
+  private readonly completeOnCancel: boolean;
+  private readonly hasReason: boolean;
+  private readonly givenReason: unknown;
+
+  constructor(destination: Subscriber<T>, completeOnCancel: boolean, hasReason: boolean, givenReason: unknown) {
     super(destination);
+    this.completeOnCancel = completeOnCancel;
+    this.hasReason = hasReason;
+    this.givenReason = givenReason;
   }
 
   fire(triggerReason: unknown): void {

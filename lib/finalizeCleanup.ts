@@ -7,7 +7,7 @@ import {
   type Subscriber,
 } from 'rxjs';
 import { awaitCleanup } from './core/awaitCleanup';
-import { checkDuration, checkOptions, describeValue, isAwaitable, isScheduler } from './core/inputs';
+import { checkDuration, checkOptions, invalid, isAwaitable, isScheduler } from './core/inputs';
 import type { Exit } from './core/exit';
 import { Link } from './core/link';
 
@@ -100,41 +100,39 @@ export interface FinalizeCleanupOptions {
  * holds back its end until the cleanup has settled.
  */
 export function finalizeCleanup<T>(cleanup: Cleanup, options?: FinalizeCleanupOptions): MonoTypeOperatorFunction<T> {
-  if (typeof cleanup !== 'function') {
-    throw new TypeError(`finalizeCleanup: \`cleanup\` must be a function, got ${describeValue(cleanup)}`);
-  }
-  checkOptions('finalizeCleanup', options);
-  const timeout =
-    options?.timeout === undefined ? Infinity : checkDuration('finalizeCleanup', 'options.timeout', options.timeout);
+  const fn = 'finalizeCleanup';
+  if (typeof cleanup !== 'function') invalid(fn, 'cleanup', 'a function', cleanup);
+  const timeout = checkOptions(fn, options)?.timeout;
+  const bound = timeout === undefined ? Infinity : checkDuration(fn, 'options.timeout', timeout);
   const scheduler = options?.scheduler ?? asyncScheduler;
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(`finalizeCleanup: \`options.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);
-  }
+  if (!isScheduler(scheduler)) invalid(fn, 'options.scheduler', 'a scheduler', scheduler);
   return (source) =>
     new Observable<T>((destination) => {
-      const link = new CleanupLink(destination, cleanup, timeout, scheduler).attach();
+      const link = new CleanupLink(destination, cleanup, bound, scheduler).attach();
       if (link.live) source.subscribe(link);
     });
 }
 
 class CleanupLink<T> extends Link<T> {
-  constructor(
-    destination: Subscriber<T>,
-    private cleanup: Cleanup | null,
-    private readonly timeout: number,
-    private readonly scheduler: SchedulerLike,
-  ) {
+  private cleanup: Cleanup | null;
+  private readonly timeout: number;
+  private readonly scheduler: SchedulerLike;
+
+  constructor(destination: Subscriber<T>, cleanup: Cleanup, timeout: number, scheduler: SchedulerLike) {
     super(destination);
+    this.cleanup = cleanup;
+    this.timeout = timeout;
+    this.scheduler = scheduler;
   }
 
   protected override finish(): void {
-    const { cleanup } = this;
+    const cleanup = this.cleanup!;
     // Runs once; the callback is not kept after it ran.
     this.cleanup = null;
     let work: unknown;
     try {
       // How the source ended; failures of other cleanups are not its business.
-      work = cleanup!(this.outcome(null));
+      work = cleanup(this.outcome(null));
     } catch (error) {
       this.fail(error);
       return;

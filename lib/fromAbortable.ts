@@ -1,5 +1,5 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
-import { describeValue, isObservableInput } from './core/inputs';
+import { describeValue, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
 import { ambientReason } from './core/waiter';
 import { CancelledError } from './errors';
@@ -52,9 +52,7 @@ import { CancelledError } from './errors';
  * work's signal.
  */
 export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<T>): Observable<T> {
-  if (typeof work !== 'function') {
-    throw new TypeError(`fromAbortable: \`work\` must be a function, got ${describeValue(work)}`);
-  }
+  if (typeof work !== 'function') invalid('fromAbortable', 'work', 'a function', work);
   return new Observable<T>((subscriber) => {
     // Added to the subscriber before the work starts, so that an unsubscribe
     // from inside it (a synchronous source feeding `take(1)`) aborts too.
@@ -70,9 +68,7 @@ export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<
       run.settlesWithValue = isThenable(input);
       from(input).subscribe(run);
     } else {
-      run.error(
-        new TypeError(`fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input)}`),
-      );
+      run.error(new TypeError(`fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input)}`));
     }
   });
 }
@@ -88,8 +84,11 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
    */
   settlesWithValue = false;
 
-  constructor(private readonly subscriber: Subscriber<T>) {
+  private readonly subscriber: Subscriber<T>;
+
+  constructor(subscriber: Subscriber<T>) {
     super();
+    this.subscriber = subscriber;
     subscriber.add(this);
   }
 

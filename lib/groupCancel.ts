@@ -1,6 +1,6 @@
 import { from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
 import type { Exit } from './core/exit';
-import { checkOptions, describeValue, isObservableInput } from './core/inputs';
+import { checkChoice, checkOptions, invalid, isObservableInput } from './core/inputs';
 import { COMPLETE, ERROR, Link } from './core/link';
 import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
 
@@ -128,6 +128,9 @@ export function groupCancel(sources: GroupSources, options?: GroupCancelOptions)
   });
 }
 
+const MODES = ['fail-fast', 'settle'] as const;
+const OUTPUTS = ['collect', 'merge'] as const;
+
 interface Settings {
   readonly children: readonly Observable<unknown>[];
   /** The record's keys, or null for an array. */
@@ -147,30 +150,24 @@ function settingsOf(sources: unknown, options: GroupCancelOptions | undefined): 
     keys = Object.keys(sources);
     inputs = keys.map((key) => sources[key]);
   } else {
-    throw new TypeError(`${fn}: \`sources\` must be an array or a record of ObservableInputs, got ${describeValue(sources)}`);
+    invalid(fn, 'sources', 'an array or a record of ObservableInputs', sources);
   }
   const children = inputs.map((input, index) => {
     if (!isObservableInput(input)) {
       const name = keys === null ? `sources[${index}]` : `sources.${keys[index]}`;
-      throw new TypeError(`${fn}: \`${name}\` must be an ObservableInput, got ${describeValue(input)}`);
+      invalid(fn, name, 'an ObservableInput', input);
     }
     return from(input);
   });
   checkOptions(fn, options);
-  const mode = options?.mode ?? 'fail-fast';
-  if (mode !== 'fail-fast' && mode !== 'settle') {
-    throw new TypeError(`${fn}: \`options.mode\` must be 'fail-fast' or 'settle', got ${describeValue(mode)}`);
-  }
-  const output = options?.output ?? 'collect';
-  if (output !== 'collect' && output !== 'merge') {
-    throw new TypeError(`${fn}: \`options.output\` must be 'collect' or 'merge', got ${describeValue(output)}`);
-  }
+  const mode = checkChoice(fn, 'options.mode', options?.mode, MODES);
+  const output = checkChoice(fn, 'options.output', options?.output, OUTPUTS);
   const concurrency = options?.concurrency ?? Infinity;
   if (typeof concurrency !== 'number' || Number.isNaN(concurrency)) {
-    throw new TypeError(`${fn}: \`options.concurrency\` must be a number, got ${describeValue(concurrency)}`);
+    invalid(fn, 'options.concurrency', 'a number', concurrency);
   }
   if (concurrency < 1 || (concurrency !== Infinity && !Number.isInteger(concurrency))) {
-    throw new RangeError(`${fn}: \`options.concurrency\` must be a whole number of at least 1, got ${concurrency}`);
+    invalid(fn, 'options.concurrency', 'a whole number of at least 1', concurrency, true);
   }
   return { children, keys, settle: mode === 'settle', merge: output === 'merge', concurrency };
 }
@@ -199,11 +196,11 @@ class GroupLink extends Link<unknown> {
   /** Merge + settle: children's failures, reported together at the end. */
   private rejections: unknown[] | null = null;
 
-  constructor(
-    destination: Subscriber<unknown>,
-    private readonly settings: Settings,
-  ) {
+  private readonly settings: Settings;
+
+  constructor(destination: Subscriber<unknown>, settings: Settings) {
     super(destination);
+    this.settings = settings;
     this.size = settings.children.length;
     this.results = settings.merge ? [] : new Array<unknown>(this.size).fill(undefined);
   }
@@ -283,13 +280,15 @@ class GroupLink extends Link<unknown> {
 
 /** One child of a group: forwards values and its end to the group. */
 class ChildLink extends Link<unknown> {
-  constructor(
-    private readonly group: GroupLink,
-    private readonly index: number,
-  ) {
+  private readonly group: GroupLink;
+  private readonly index: number;
+
+  constructor(group: GroupLink, index: number) {
     // The group stands in for the child's downstream: the child is attached
     // to it, so ending the group tears the child down.
     super(group as unknown as Subscriber<unknown>);
+    this.group = group;
+    this.index = index;
   }
 
   override next(value: unknown): void {

@@ -1,6 +1,6 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type ObservableInput, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { Exit } from './core/exit';
-import { checkOptions, describeValue } from './core/inputs';
+import { checkChoice, checkOptions, invalid } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
@@ -50,6 +50,8 @@ export interface ShieldUntilOptions {
   /** The scheduler that times a release given in milliseconds. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
+
+const MODES = ['detach', 'defer'] as const;
 
 interface Settings {
   readonly release: Trigger | null;
@@ -125,14 +127,10 @@ export function shieldUntil<T>(
   options?: ShieldUntilOptions,
 ): MonoTypeOperatorFunction<T> {
   const fn = 'shieldUntil';
-  checkOptions(fn, options);
-  const mode = options?.mode ?? 'detach';
-  if (mode !== 'detach' && mode !== 'defer') {
-    throw new TypeError(`${fn}: \`options.mode\` must be 'detach' or 'defer', got ${describeValue(mode)}`);
-  }
+  const mode = checkChoice(fn, 'options.mode', checkOptions(fn, options)?.mode, MODES);
   const onDetachedExit = options?.onDetachedExit ?? null;
   if (onDetachedExit !== null && typeof onDetachedExit !== 'function') {
-    throw new TypeError(`${fn}: \`options.onDetachedExit\` must be a function, got ${describeValue(onDetachedExit)}`);
+    invalid(fn, 'options.onDetachedExit', 'a function', onDetachedExit);
   }
   const settings: Settings = {
     release: release === undefined ? null : toTrigger(fn, 'release', release, options?.scheduler ?? asyncScheduler),
@@ -151,11 +149,11 @@ export function shieldUntil<T>(
 class ShieldLink<T> extends Link<T> implements TriggerOwner {
   private started = false;
 
-  constructor(
-    destination: Subscriber<T>,
-    private readonly settings: Settings,
-  ) {
+  private readonly settings: Settings;
+
+  constructor(destination: Subscriber<T>, settings: Settings) {
     super(destination);
+    this.settings = settings;
   }
 
   start(source: Observable<T>): void {

@@ -13,13 +13,7 @@ import {
   TimeoutError,
   type TimeoutInfo,
 } from 'rxjs';
-import {
-  checkDate,
-  checkFiniteDuration,
-  describeValue,
-  isObservableInput,
-  isScheduler,
-} from './core/inputs';
+import { checkChoice, checkDate, checkDuration, describeValue, invalid, isObservableInput, isScheduler } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
@@ -204,74 +198,49 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
     });
 }
 
+const ON_TIMEOUT = ['error', 'complete'] as const;
+
 function settingsOf(totalOrConfig: unknown): Settings {
   const fn = 'timeoutCancel';
-  if (typeof totalOrConfig === 'number') {
-    return { ...NO_DEADLINES, total: checkFiniteDuration(fn, 'total', totalOrConfig) };
-  }
   if (totalOrConfig instanceof Date) {
     throw new TypeError(`${fn}: a Date is not a total in milliseconds; for an absolute deadline use { at: date }`);
   }
-  if (typeof totalOrConfig !== 'object' || totalOrConfig === null || Array.isArray(totalOrConfig)) {
-    throw new TypeError(
-      `${fn}: \`total\` must be a number of milliseconds or a config object, got ${describeValue(totalOrConfig)}`,
-    );
+  const direct = typeof totalOrConfig === 'number';
+  if (!direct && (typeof totalOrConfig !== 'object' || totalOrConfig === null || Array.isArray(totalOrConfig))) {
+    invalid(fn, 'total', 'a number of milliseconds or a config object', totalOrConfig);
   }
-  const config = totalOrConfig as TimeoutCancelConfig<unknown, ObservableInput<unknown>>;
-  const scheduler = config.scheduler ?? asyncScheduler;
-  if (!isScheduler(scheduler)) {
-    throw new TypeError(`${fn}: \`config.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);
-  }
-  const first = config.first;
-  if (first !== undefined && !(first instanceof Date)) checkFiniteDuration(fn, 'config.first', first);
-  if (first instanceof Date) checkDate(fn, 'config.first', first);
-  const each = config.each === undefined ? Infinity : checkFiniteDuration(fn, 'config.each', config.each);
+  const config = (direct ? { total: totalOrConfig } : totalOrConfig) as TimeoutCancelConfig<unknown>;
+  // `timeoutCancel(5)` names its argument `total`; the config form, `config.total`.
+  const key = (name: string) => (direct ? name : `config.${name}`);
+  const { first, scheduler = asyncScheduler, reschedule } = config;
+  const fallback = config.with;
+  if (!isScheduler(scheduler)) invalid(fn, key('scheduler'), 'a scheduler', scheduler);
+  if (first instanceof Date) checkDate(fn, key('first'), first);
+  else if (first !== undefined) checkDuration(fn, key('first'), first, true);
+  const each = config.each === undefined ? Infinity : checkDuration(fn, key('each'), config.each, true);
   if (each === 0) throw new RangeError(`${fn}: \`config.each\` must be greater than 0`);
-  const fallback = config.with ?? null;
-  if (fallback !== null && typeof fallback !== 'function') {
-    throw new TypeError(`${fn}: \`config.with\` must be a function, got ${describeValue(fallback)}`);
-  }
-  const onTimeout = config.onTimeout ?? 'error';
-  if (onTimeout !== 'error' && onTimeout !== 'complete') {
-    throw new TypeError(`${fn}: \`config.onTimeout\` must be 'error' or 'complete', got ${describeValue(onTimeout)}`);
-  }
-  if (fallback !== null && onTimeout === 'complete') {
+  if (fallback !== undefined && typeof fallback !== 'function') invalid(fn, key('with'), 'a function', fallback);
+  const complete = checkChoice(fn, key('onTimeout'), config.onTimeout, ON_TIMEOUT) === 'complete';
+  if (fallback !== undefined && complete) {
     throw new TypeError(`${fn}: \`config.with\` and \`onTimeout: 'complete'\` cannot be used together`);
   }
-  const settings: Settings = {
-    total: config.total === undefined ? Infinity : checkFiniteDuration(fn, 'config.total', config.total),
-    at: config.at === undefined ? Infinity : checkDate(fn, 'config.at', config.at).getTime(),
+  const total = config.total === undefined ? Infinity : checkDuration(fn, key('total'), config.total, true);
+  const at = config.at === undefined ? Infinity : checkDate(fn, key('at'), config.at).getTime();
+  if (total === Infinity && at === Infinity && first === undefined && each === Infinity && reschedule === undefined) {
+    throw new TypeError(`${fn}: the config needs a deadline: total, at, first, each or reschedule`);
+  }
+  return {
+    total,
+    at,
     first,
     each,
-    reschedule: config.reschedule === undefined ? null : toTrigger(fn, 'config.reschedule', config.reschedule),
-    fallback: fallback as Settings['fallback'],
-    complete: onTimeout === 'complete',
+    reschedule: reschedule === undefined ? null : toTrigger(fn, key('reschedule'), reschedule),
+    fallback: (fallback ?? null) as Settings['fallback'],
+    complete,
     meta: config.meta,
     scheduler,
   };
-  if (
-    settings.total === Infinity &&
-    settings.at === Infinity &&
-    first === undefined &&
-    each === Infinity &&
-    settings.reschedule === null
-  ) {
-    throw new TypeError(`${fn}: the config needs a deadline: total, at, first, each or reschedule`);
-  }
-  return settings;
 }
-
-const NO_DEADLINES: Settings = {
-  total: Infinity,
-  at: Infinity,
-  first: undefined,
-  each: Infinity,
-  reschedule: null,
-  fallback: null,
-  complete: false,
-  meta: undefined,
-  scheduler: asyncScheduler,
-};
 
 /**
  * One subscription's deadlines, watched with one scheduled check at a time,
@@ -300,11 +269,11 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   private deadline: Deadline = 'total';
   private timedOut: DeadlineError<T> | null = null;
 
-  constructor(
-    destination: Subscriber<unknown>,
-    private readonly settings: Settings,
-  ) {
+  private readonly settings: Settings;
+
+  constructor(destination: Subscriber<unknown>, settings: Settings) {
     super(destination as Subscriber<T>);
+    this.settings = settings;
     const { scheduler, total, at, first, each } = settings;
     this.scheduler = scheduler;
     const now = scheduler.now();

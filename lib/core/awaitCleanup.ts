@@ -42,11 +42,13 @@ export function awaitCleanup(
 }
 
 class CleanupRun extends Subscription implements Observer<unknown> {
-  constructor(
-    private waiter: Waiter | null,
-    private readonly timeout: number,
-  ) {
+  private waiter: Waiter | null;
+  private readonly timeout: number;
+
+  constructor(waiter: Waiter, timeout: number) {
     super();
+    this.waiter = waiter;
+    this.timeout = timeout;
   }
 
   next(): void {}
@@ -67,7 +69,7 @@ class CleanupRun extends Subscription implements Observer<unknown> {
   }
 
   private settle(failed: boolean, error: unknown): void {
-    const { waiter } = this;
+    const waiter = this.waiter;
     if (waiter === null) return;
     this.waiter = null;
     // Ends the work (on timeout) and the timer; the work's own cleanups, if it

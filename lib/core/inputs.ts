@@ -1,44 +1,40 @@
 import { observable as symbolObservable, type ObservableInput, type SchedulerLike } from 'rxjs';
 
-// Type guards for what users hand to this package. They mirror what RxJS's
-// `from` accepts, so that a bad argument fails at the call with a message
-// naming it, rather than deep inside a subscription.
+// Type guards for what users hand to this package, mirroring what RxJS's
+// `from` accepts, and the one way this package reports a bad argument: at the
+// call, naming the function, the argument and what it got.
 
-type AnyRecord = Record<PropertyKey, unknown>;
+type Loose = Record<PropertyKey, unknown>;
 
-function isObjectLike(value: unknown): value is AnyRecord {
-  return (typeof value === 'object' && value !== null) || typeof value === 'function';
-}
+const isFunction = (value: unknown): value is (...args: unknown[]) => unknown => typeof value === 'function';
 
-function hasMethod(value: AnyRecord, key: PropertyKey): boolean {
-  return typeof value[key] === 'function';
-}
-
-/** Anything `from()` accepts. */
-export function isObservableInput(value: unknown): value is ObservableInput<unknown> {
-  if (typeof value === 'string') return true;
-  return (
-    isObjectLike(value) &&
-    (isAwaitable(value) ||
-      hasMethod(value, Symbol.iterator) ||
-      (typeof value['length'] === 'number' && typeof value !== 'function'))
-  );
+function isObjectLike(value: unknown): value is Loose {
+  return value !== null && (typeof value === 'object' || isFunction(value));
 }
 
 /**
  * An ObservableInput that stands for work still to be awaited: an Observable
  * (RxJS's own or an interop one), a thenable, an async iterable, a
- * ReadableStream.
- * Plain iterables and other values are not: a cleanup written as
- * `() => log.push('done')` returns a number, and that means "done".
+ * ReadableStream. Plain iterables and other values are not: a cleanup written
+ * as `() => log.push('done')` returns a number, and that means "done".
  */
 export function isAwaitable(value: unknown): value is ObservableInput<unknown> {
   return (
     isObjectLike(value) &&
-    (hasMethod(value, symbolObservable) ||
-      hasMethod(value, 'then') ||
-      hasMethod(value, Symbol.asyncIterator) ||
-      hasMethod(value, 'getReader'))
+    (isFunction(value[symbolObservable]) ||
+      isFunction(value['then']) ||
+      isFunction(value[Symbol.asyncIterator]) ||
+      isFunction(value['getReader']))
+  );
+}
+
+/** Anything `from()` accepts. */
+export function isObservableInput(value: unknown): value is ObservableInput<unknown> {
+  return (
+    typeof value === 'string' ||
+    isAwaitable(value) ||
+    (isObjectLike(value) &&
+      (isFunction(value[Symbol.iterator]) || (typeof value['length'] === 'number' && !isFunction(value))))
   );
 }
 
@@ -47,68 +43,58 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
   return (
     isObjectLike(value) &&
     typeof value['aborted'] === 'boolean' &&
-    hasMethod(value, 'addEventListener') &&
-    hasMethod(value, 'removeEventListener')
+    isFunction(value['addEventListener']) &&
+    isFunction(value['removeEventListener'])
   );
 }
 
 export function isScheduler(value: unknown): value is SchedulerLike {
-  return isObjectLike(value) && hasMethod(value, 'schedule') && hasMethod(value, 'now');
+  return isObjectLike(value) && isFunction(value['schedule']) && isFunction(value['now']);
 }
 
-/** A short description of a bad argument for an error message. */
+/** A short description of a bad argument, for an error message. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
-    case 'undefined':
-      return 'undefined';
     case 'string':
       return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return `${typeof value} ${String(value)}`;
-    case 'symbol':
-      return String(value);
+    case 'object':
+      return `an object (${value.constructor?.name || 'Object'})`;
     case 'function':
       return 'a function';
-    default: {
-      const constructorName = (value as { constructor?: { name?: unknown } }).constructor?.name;
-      const kind = typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'Object';
-      return `an object (${kind})`;
-    }
+    case 'undefined':
+    case 'symbol':
+      return String(value);
+    default:
+      return `${typeof value} ${String(value)}`;
   }
 }
 
 /**
- * Checks a duration in milliseconds given as `name` to `fn`: a number, not
- * NaN, not negative. `Infinity` is allowed and means "no bound".
+ * Throws the error for a bad argument `name` of `fn`: a TypeError for the
+ * wrong kind of value, a RangeError (showing the value as it is) for a value
+ * of the right kind out of range.
  */
-export function checkDuration(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number') {
-    throw new TypeError(`${fn}: \`${name}\` must be a number of milliseconds, got ${describeValue(value)}`);
-  }
-  if (!(value >= 0)) {
-    throw new RangeError(`${fn}: \`${name}\` must be a non-negative number of milliseconds, got ${value}`);
-  }
-  return value;
+export function invalid(fn: string, name: string, expected: string, value: unknown, range = false): never {
+  const got = range ? String(value) : describeValue(value);
+  throw new (range ? RangeError : TypeError)(`${fn}: \`${name}\` must be ${expected}, got ${got}`);
 }
 
-/** Like {@link checkDuration}, but `Infinity` is refused too. */
-export function checkFiniteDuration(fn: string, name: string, value: unknown): number {
-  const duration = checkDuration(fn, name, value);
-  if (duration === Infinity) {
-    throw new RangeError(`${fn}: \`${name}\` must be a finite number of milliseconds, got Infinity`);
-  }
-  return duration;
+/**
+ * Checks a duration in milliseconds given as `name` to `fn`: a number, not
+ * NaN, not negative; `Infinity` means "no bound" unless `finite` is asked for.
+ */
+export function checkDuration(fn: string, name: string, value: unknown, finite = false): number {
+  if (typeof value !== 'number') invalid(fn, name, 'a number of milliseconds', value);
+  if (!(value >= 0)) invalid(fn, name, 'a non-negative number of milliseconds', value, true);
+  if (finite && value === Infinity) invalid(fn, name, 'a finite number of milliseconds', value, true);
+  return value;
 }
 
 /** Checks a Date given as `name` to `fn`: a Date, and a valid one. */
 export function checkDate(fn: string, name: string, value: unknown): Date {
-  if (!(value instanceof Date)) {
-    throw new TypeError(`${fn}: \`${name}\` must be a Date, got ${describeValue(value)}`);
-  }
+  if (!(value instanceof Date)) invalid(fn, name, 'a Date', value);
   if (Number.isNaN(value.getTime())) throw new RangeError(`${fn}: \`${name}\` is an invalid Date`);
   return value;
 }
@@ -116,7 +102,14 @@ export function checkDate(fn: string, name: string, value: unknown): Date {
 /** Checks that `options`, when given, is a plain options object. */
 export function checkOptions<O extends object>(fn: string, options: O | undefined): O | undefined {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError(`${fn}: \`options\` must be an object, got ${describeValue(options)}`);
+    invalid(fn, 'options', 'an object', options);
   }
   return options;
+}
+
+/** Checks that `value`, when given as `name` to `fn`, is one of `choices`; returns it, or `choices[0]`. */
+export function checkChoice<C extends string>(fn: string, name: string, value: unknown, choices: readonly C[]): C {
+  if (value === undefined) return choices[0]!;
+  if (!choices.includes(value as C)) invalid(fn, name, choices.map((choice) => `'${choice}'`).join(' or '), value);
+  return value as C;
 }

@@ -272,7 +272,10 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   private deliver(): void {
-    const { destination, failures, heir, watch } = this;
+    const destination = this.destination;
+    const failures = this.failures;
+    const heir = this.heir;
+    const watch = this.watch;
     // Nothing is held past the end: not the downstream, not the failures.
     this.destination = null;
     this.failures = null;

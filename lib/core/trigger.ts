@@ -1,5 +1,5 @@
 import { from, Subscription, type Observable, type Observer, type SchedulerLike } from 'rxjs';
-import { checkFiniteDuration, describeValue, isAbortSignal, isObservableInput, isScheduler } from './inputs';
+import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler } from './inputs';
 
 /**
  * Something that fires once: the first value of an ObservableInput, an
@@ -25,14 +25,15 @@ export interface TriggerOwner extends Subscription {
 export function toTrigger(fn: string, name: string, value: unknown, scheduler?: SchedulerLike): Trigger {
   if (isAbortSignal(value)) return { kind: 'signal', signal: value };
   if (scheduler !== undefined && typeof value === 'number') {
-    if (!isScheduler(scheduler)) {
-      throw new TypeError(`${fn}: \`options.scheduler\` must be a scheduler, got ${describeValue(scheduler)}`);
-    }
-    return { kind: 'delay', ms: checkFiniteDuration(fn, name, value), scheduler };
+    if (!isScheduler(scheduler)) invalid(fn, 'options.scheduler', 'a scheduler', scheduler);
+    return { kind: 'delay', ms: checkDuration(fn, name, value, true), scheduler };
   }
   if (isObservableInput(value)) return { kind: 'observable', source: from(value) };
-  const expected = scheduler === undefined ? 'an ObservableInput or an AbortSignal' : 'an ObservableInput, an AbortSignal or a number of milliseconds';
-  throw new TypeError(`${fn}: \`${name}\` must be ${expected}, got ${describeValue(value)}`);
+  const expected =
+    scheduler === undefined
+      ? 'an ObservableInput or an AbortSignal'
+      : 'an ObservableInput, an AbortSignal or a number of milliseconds';
+  return invalid(fn, name, expected, value);
 }
 
 /**
@@ -63,8 +64,11 @@ function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {
 
 /** Fires the owner on the trigger's first value. */
 class FirstValueWatcher extends Subscription implements Observer<unknown> {
-  constructor(private readonly owner: TriggerOwner) {
+  private readonly owner: TriggerOwner;
+
+  constructor(owner: TriggerOwner) {
     super();
+    this.owner = owner;
   }
 
   next(value: unknown): void {
@@ -83,11 +87,13 @@ class FirstValueWatcher extends Subscription implements Observer<unknown> {
 
 /** Fires the owner when the signal aborts; the listener goes with the watcher. */
 class AbortWatcher extends Subscription {
-  constructor(
-    private readonly owner: TriggerOwner,
-    private readonly signal: AbortSignal,
-  ) {
+  private readonly owner: TriggerOwner;
+  private readonly signal: AbortSignal;
+
+  constructor(owner: TriggerOwner, signal: AbortSignal) {
     super();
+    this.owner = owner;
+    this.signal = signal;
     signal.addEventListener('abort', this);
   }
 
