@@ -2,6 +2,7 @@ import { from, Observable, type ObservableInput, type ObservedValueOf, type Subs
 import type { Exit } from './core/exit';
 import { checkChoice, checkOptions, invalid, isObservableInput } from './core/inputs';
 import { COMPLETE, ERROR, Link } from './core/link';
+import type { Waiter } from './core/waiter';
 import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
 
 /**
@@ -120,6 +121,8 @@ export function groupCancel<const S extends GroupSources>(
   sources: S,
   options: GroupCancelOptions & { readonly output: 'merge' },
 ): Observable<Merged<S>>;
+/** With a mode or output known only at run time, the result is only known to be an Observable. */
+export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown>;
 export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown> {
   const settings = settingsOf(sources, options);
   return new Observable<unknown>((destination) => {
@@ -193,7 +196,11 @@ class GroupLink extends Link<unknown> {
   private filling = false;
   /** Collect: each child's last value, or its SettledResult once it ended. */
   private readonly results: unknown[];
-  /** Merge + settle: children's failures, reported together at the end. */
+  /**
+   * Settle: the children's failures. Reported together at the end with merge
+   * output (collect reports them in its results), and in any case handed on
+   * if the group is cancelled before it could report them.
+   */
   private rejections: unknown[] | null = null;
 
   private readonly settings: Settings;
@@ -227,12 +234,11 @@ class GroupLink extends Link<unknown> {
         return;
       }
       if (this.settings.settle) {
+        if (!cancelled) (this.rejections ??= []).push(error);
         if (!this.settings.merge) {
           this.results[index] = cancelled
             ? { status: 'cancelled', reason: error.reason }
             : { status: 'rejected', reason: error };
-        } else if (!cancelled) {
-          (this.rejections ??= []).push(error);
         }
       }
     } else if (this.settings.settle && !this.settings.merge) {
@@ -260,13 +266,23 @@ class GroupLink extends Link<unknown> {
       destination.error(new GroupError([this.reason, ...(failures ?? [])]));
       return;
     }
-    const errors = [...(this.rejections ?? []), ...(failures ?? [])];
+    const errors = [...(this.settings.merge ? (this.rejections ?? []) : []), ...(failures ?? [])];
     if (errors.length > 0) {
       destination.error(new GroupError(errors));
       return;
     }
     if (!this.settings.merge && this.size > 0) destination.next(this.shaped());
     destination.complete();
+  }
+
+  /**
+   * Cancelled before it could report: the failures a settling group was
+   * holding have nowhere to go but where the cleanup failures go.
+   */
+  protected override orphaned(sink: Waiter, failures: unknown[] | null): void {
+    if (this.rejections !== null) for (const rejection of this.rejections) sink.fail(rejection);
+    this.rejections = null;
+    super.orphaned(sink, failures);
   }
 
   private shaped(): unknown {

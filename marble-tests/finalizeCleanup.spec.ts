@@ -240,6 +240,38 @@ describe(finalizeCleanup.name, () => {
     });
   });
 
+  describe('an error held back when the subscriber leaves', () => {
+    it('is reported to config.onUnhandledError once the cleanup has settled', () => {
+      const scheduler = testScheduler();
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push([scheduler.now(), error]);
+      scheduler.run(({ cold, expectObservable }) => {
+        // prettier-ignore
+        const source =    cold('-#    ', undefined, boom);
+        const cleanup = cold('   ---| ');
+        const unsub = '         --!   ';
+
+        expectObservable(source.pipe(finalizeCleanup(() => cleanup)), unsub).toBe('--');
+      });
+      expect(reported).toEqual([[4, boom]]);
+    });
+
+    it('goes to a canceller that tears the subscriber down, with the cancellation', () => {
+      testScheduler().run(({ cold, hot, expectObservable }) => {
+        // prettier-ignore
+        const source =    cold('-#    ', undefined, boom);
+        const cleanup = cold('   ---| ');
+        const expected = '      ----# ';
+
+        expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(hot('--x')))).toBe(
+          expected,
+          undefined,
+          new CleanupError([boom], new CancelledError('x')),
+        );
+      });
+    });
+  });
+
   describe('timeout', () => {
     it('ends an overrunning cleanup and errors with a CleanupTimeoutError', () => {
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {

@@ -1,7 +1,8 @@
-import { forkJoin, map, merge, Observable, of, throwError } from 'rxjs';
+import { config, forkJoin, map, merge, Observable, of, throwError } from 'rxjs';
 import {
   cancellable,
   CancelledError,
+  CleanupError,
   finalizeCleanup,
   groupCancel,
   GroupError,
@@ -211,6 +212,33 @@ describe(groupCancel.name, () => {
   });
 
   describe('cancelled from downstream', () => {
+    it('settle: reports the failures it was holding when the subscriber leaves before the end', () => {
+      const scheduler = testScheduler();
+      const reported: unknown[] = [];
+      config.onUnhandledError = (error) => reported.push([scheduler.now(), error]);
+      scheduler.run(({ cold, expectObservable }) => {
+        // prettier-ignore
+        const failing = cold('-#      ', undefined, boom);
+        const running = cold('--------');
+        const unsub = '       ---!    ';
+
+        expectObservable(groupCancel([failing, running], { mode: 'settle' }), unsub).toBe('----');
+      });
+      expect(reported).toEqual([[3, boom]]);
+    });
+
+    it('settle under a canceller: the held failure travels with the cancellation', () => {
+      testScheduler().run(({ cold, hot, expectObservable }) => {
+        // prettier-ignore
+        const failing = cold('-#      ', undefined, boom);
+        const running = cold('--------');
+        const expected = '    ---#    ';
+
+        const result = groupCancel([failing, running], { mode: 'settle' }).pipe(cancellable(hot('---x')));
+        expectObservable(result).toBe(expected, undefined, new CleanupError([boom], new CancelledError('x')));
+      });
+    });
+
     it('unsubscribing cancels every child at once', () => {
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore

@@ -223,11 +223,13 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   /**
    * Where the outcome goes when nobody downstream listens: `sink` is the heir,
-   * or {@link UNHANDLED}. By default only cleanup failures matter there (the
-   * outcome of work whose downstream left is a cancellation); it must end with
-   * `sink.release()`.
+   * or {@link UNHANDLED}. A completion or a cancellation has nothing to say
+   * there; an error does (the source failed, and the downstream left while a
+   * cleanup held that error back), and so does every cleanup failure. It must
+   * end with `sink.release()`.
    */
   protected orphaned(sink: Waiter, failures: unknown[] | null): void {
+    if (this.kind === ERROR) sink.fail(this.reason);
     if (failures !== null) for (const failure of failures) sink.fail(failure);
     sink.release();
   }
