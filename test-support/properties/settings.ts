@@ -26,4 +26,19 @@ export function check<T>(name: string, arbitrary: fc.Arbitrary<T>, predicate: (v
   );
 }
 
+/** The same, for a property that awaits (e.g. over fast-check's scheduler of Promises). */
+export async function checkAsync<T>(
+  name: string,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+): Promise<void> {
+  const seed = fixedSeed ?? (deep ? Date.now() ^ seedOf(name) : seedOf(name));
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (value) => {
+      await predicate(value);
+    }),
+    { numRuns: runs, seed },
+  );
+}
+
 export { runs as PROPERTY_RUNS };
