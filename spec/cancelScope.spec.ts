@@ -243,19 +243,4 @@ describe(cancelScope.name, () => {
     });
   });
 
-  describe('rejects bad input at the call', () => {
-    it.each([
-      [{ owner: {} }, 'cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got an object (Object)'],
-      [{ owner: null }, 'cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got null'],
-      ['x', 'cancelScope: `options` must be an object, got the string "x"'],
-    ])('options %p', (options, message) => {
-      expect(() => cancelScope(options as never)).toThrow(new TypeError(message));
-    });
-
-    it('run() of something that is not an ObservableInput', () => {
-      expect(() => cancelScope().run(42 as never)).toThrow(
-        new TypeError('scope.run: `source` must be an ObservableInput, got number 42'),
-      );
-    });
-  });
 });

@@ -205,27 +205,4 @@ describe(cancellable.name, () => {
     });
   });
 
-  describe('rejects bad input at the call', () => {
-    it.each([
-      [undefined, 'undefined'],
-      [null, 'null'],
-      [42, 'number 42'],
-      [{ aborted: false }, 'an object (Object)'],
-      [new Date(0), 'an object (Date)'],
-      [() => {}, 'a function'],
-    ])('a trigger that is %p', (trigger, described) => {
-      expect(() => cancellable(trigger as never)).toThrow(
-        new TypeError(`cancellable: \`trigger\` must be an ObservableInput or an AbortSignal, got ${described}`),
-      );
-    });
-
-    it('options that are not an object, and an unknown onCancel', () => {
-      expect(() => cancellable(NEVER, 'complete' as never)).toThrow(
-        new TypeError('cancellable: `options` must be an object, got the string "complete"'),
-      );
-      expect(() => cancellable(NEVER, { onCancel: 'ignore' as never })).toThrow(
-        new TypeError("cancellable: `options.onCancel` must be 'error' or 'complete', got the string \"ignore\""),
-      );
-    });
-  });
 });

@@ -312,43 +312,4 @@ describe(finalizeCleanup.name, () => {
     });
   });
 
-  describe('rejects bad input at the call', () => {
-    it.each([
-      [undefined, 'undefined'],
-      [null, 'null'],
-      ['cleanup', 'the string "cleanup"'],
-      [{}, 'an object (Object)'],
-    ])('a cleanup that is %p', (cleanup, described) => {
-      expect(() => finalizeCleanup(cleanup as never)).toThrow(
-        new TypeError(`finalizeCleanup: \`cleanup\` must be a function, got ${described}`),
-      );
-    });
-
-    it.each([
-      [-1, RangeError, 'must be a non-negative number of milliseconds, got -1'],
-      [NaN, RangeError, 'must be a non-negative number of milliseconds, got NaN'],
-      [-Infinity, RangeError, 'must be a non-negative number of milliseconds, got -Infinity'],
-      ['10', TypeError, 'must be a number of milliseconds, got the string "10"'],
-      [null, TypeError, 'must be a number of milliseconds, got null'],
-    ])('a timeout of %p', (timeout, type, message) => {
-      expect(() => finalizeCleanup(() => {}, { timeout: timeout as never })).toThrow(type);
-      expect(() => finalizeCleanup(() => {}, { timeout: timeout as never })).toThrow(
-        `finalizeCleanup: \`options.timeout\` ${message}`,
-      );
-    });
-
-    it('accepts 0 and Infinity as timeouts', () => {
-      expect(() => finalizeCleanup(() => {}, { timeout: 0 })).not.toThrow();
-      expect(() => finalizeCleanup(() => {}, { timeout: Infinity })).not.toThrow();
-    });
-
-    it('options that are not an object, and a scheduler that is not one', () => {
-      expect(() => finalizeCleanup(() => {}, 5 as never)).toThrow(
-        new TypeError('finalizeCleanup: `options` must be an object, got number 5'),
-      );
-      expect(() => finalizeCleanup(() => {}, { scheduler: {} as never })).toThrow(
-        new TypeError('finalizeCleanup: `options.scheduler` must be a scheduler, got an object (Object)'),
-      );
-    });
-  });
 });

@@ -191,11 +191,6 @@ describe(fromAbortable.name, () => {
       ]);
     });
 
-    it('rejects a work that is not a function at the call', () => {
-      expect(() => fromAbortable('fetch' as never)).toThrow(
-        new TypeError('fromAbortable: `work` must be a function, got the string "fetch"'),
-      );
-    });
   });
 
   it('is lazy: nothing runs until subscribed', () => {

@@ -137,34 +137,6 @@ describe(shieldUntil.name, () => {
     expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
   });
 
-  describe('rejects bad input at the call', () => {
-    it.each([
-      [{}, TypeError, 'shieldUntil: `release` must be an ObservableInput, an AbortSignal or a number of milliseconds, got an object (Object)'],
-      [-1, RangeError, 'shieldUntil: `release` must be a non-negative number of milliseconds, got -1'],
-      [NaN, RangeError, 'got NaN'],
-      [Infinity, RangeError, 'shieldUntil: `release` must be a finite number of milliseconds, got Infinity'],
-      [null, TypeError, 'got null'],
-    ])('a release of %p', (release, type, message) => {
-      const call = () => shieldUntil(release as never);
-      expect(call).toThrow(type);
-      expect(call).toThrow(message);
-    });
-
-    it.each([
-      [5, "shieldUntil: `options` must be an object, got number 5"],
-      [{ mode: 'detached' }, "shieldUntil: `options.mode` must be 'detach' or 'defer', got the string \"detached\""],
-      [{ onDetachedExit: 'log' }, 'shieldUntil: `options.onDetachedExit` must be a function, got the string "log"'],
-    ])('options %p', (options, message) => {
-      expect(() => shieldUntil(undefined, options as never)).toThrow(new TypeError(message));
-    });
-
-    it('a scheduler that is not one, for a release in milliseconds', () => {
-      expect(() => shieldUntil(5, { scheduler: {} as never })).toThrow(
-        new TypeError('shieldUntil: `options.scheduler` must be a scheduler, got an object (Object)'),
-      );
-    });
-  });
-
   it('leaves the subscription it returns closed, though the work runs on', () => {
     const work = new Subject<number>();
     const { subscription } = record(work.pipe(shieldUntil()));
