@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { invariantCase } from '../test-support/properties/arbitraries';
 import { build } from '../test-support/properties/chain';
-import { check } from '../test-support/properties/settings';
+import { check, PROPERTY_TIMEOUT } from '../test-support/properties/settings';
 import { inWorld, violations } from '../test-support/properties/world';
 
 // The invariants of issue 7, over generated chains of every operator (nested
@@ -13,7 +13,7 @@ import { inWorld, violations } from '../test-support/properties/world';
 // 4. every error raised anywhere is observed exactly once, downstream or unhandled.
 // A shield's release is always given, so shielded work ends too.
 
-jest.setTimeout(120_000);
+jest.setTimeout(PROPERTY_TIMEOUT);
 
 describe('invariants over generated chains', () => {
   it('hold for every generated case', () => {

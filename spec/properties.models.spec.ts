@@ -16,7 +16,7 @@ import {
   type Prediction,
 } from '../test-support/properties/models';
 import { expected, observe } from '../test-support/properties/observe';
-import { check } from '../test-support/properties/settings';
+import { check, PROPERTY_TIMEOUT } from '../test-support/properties/settings';
 
 // Property 7 (and 5): a reference model of each operator predicts the exact
 // output of generated cases with asynchronous cleanups, frame by frame; a
@@ -24,7 +24,7 @@ import { check } from '../test-support/properties/settings';
 // Property 6: where the semantics coincide, the output and subscriptions
 // equal RxJS's own operator on the same input.
 
-jest.setTimeout(120_000);
+jest.setTimeout(PROPERTY_TIMEOUT);
 
 const even = (max: number) => fc.nat({ max: max / 2 }).map((n) => n * 2);
 const odd = (max: number) => fc.nat({ max: (max - 1) / 2 }).map((n) => n * 2 + 1);

@@ -2,13 +2,13 @@ import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { config, NEVER, Subject } from 'rxjs';
 import { cancellable, cancelScope, CancelledError, finalizeCleanup, fromAbortable } from '../lib';
-import { checkAsync } from '../test-support/properties/settings';
+import { checkAsync, PROPERTY_TIMEOUT } from '../test-support/properties/settings';
 
 // Races that virtual time cannot show: Promise-based cleanups and AbortSignal
 // bridging, with fast-check's scheduler deciding the order in which the
 // promises settle and the other steps happen.
 
-jest.setTimeout(120_000);
+jest.setTimeout(PROPERTY_TIMEOUT);
 
 /**
  * Lets the scheduler run every task, including tasks that settling ones

@@ -41,4 +41,7 @@ export async function checkAsync<T>(
   );
 }
 
+/** A test timeout that grows with the number of runs (a deep run takes minutes). */
+export const PROPERTY_TIMEOUT = Math.max(120_000, runs * 20);
+
 export { runs as PROPERTY_RUNS };
