@@ -1,5 +1,9 @@
 import type { Config } from 'jest';
 
+// RXJS_UNDER_TEST=<dir> runs the suite against the rxjs installed in
+// <dir>/node_modules instead of the pinned one (scripts/rxjs-matrix.mjs).
+const rxjsUnderTest = process.env['RXJS_UNDER_TEST'];
+
 const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec', '<rootDir>/marble-tests'],
@@ -9,6 +13,14 @@ const config: Config = {
   // not expect (test-support/unhandled.ts).
   setupFilesAfterEnv: ['<rootDir>/test-support/setup.ts'],
   restoreMocks: true,
+  ...(rxjsUnderTest === undefined
+    ? {}
+    : {
+        moduleNameMapper: {
+          '^rxjs$': `${rxjsUnderTest}/node_modules/rxjs`,
+          '^rxjs/(.*)$': `${rxjsUnderTest}/node_modules/rxjs/$1`,
+        },
+      }),
 };
 
 export default config;

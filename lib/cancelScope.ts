@@ -4,6 +4,17 @@ import { reportUnhandledError } from './core/report';
 import { teardownFor, type Waiter } from './core/waiter';
 import { CancelledError, CleanupError } from './errors';
 
+// The public type of a scope names `Symbol.asyncDispose`. Projects whose
+// `lib` predates explicit resource management (ES2022, say) have no such
+// member, and with `skipLibCheck` off our declarations would not compile
+// there. Declaring it here, exactly as TypeScript's esnext.disposable lib and
+// @types/node do, merges cleanly with theirs where they exist.
+declare global {
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
+
 /**
  * The reason a cancel scope cancels its work with when `cancel()` or
  * `close()` is given none.

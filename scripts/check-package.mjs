@@ -1,0 +1,78 @@
+// Packaging checks, run by .ci/run: what `npm publish` would ship, checked
+// the way a user would meet it.
+//   1. `npm pack` (which builds) ships only dist/, the README, the licence,
+//      the changelog and package.json.
+//   2. publint --strict and `attw --pack` (are the types wrong?) are clean.
+//   3. A consumer project installs the tarball and type-checks an example
+//      under strict settings with skipLibCheck off, for NodeNext (ESM and
+//      CommonJS) and Bundler resolution on lib ES2022 + DOM, and on ESNext
+//      with `await using`.
+//   4. Both formats load in Node and export the same names.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+function run(command, args, cwd = root) {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    fail(`${[command, ...args].join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  }
+}
+const step = (text) => console.log(`check-package: ${text}`);
+class CheckFailed extends Error {}
+function fail(text) {
+  throw new CheckFailed(text);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'rxjs-cancel-package-'));
+try {
+  // 1. What the tarball holds (built first, so that pack's JSON stands alone).
+  run('npm', ['run', 'build', '--silent']);
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work]));
+  const tarball = join(work, packed.filename);
+  const allowed = /^(dist\/.+\.(mjs|js|d\.mts|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
+  const unexpected = packed.files.map((file) => file.path).filter((path) => !allowed.test(path));
+  if (unexpected.length > 0) fail(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
+  for (const needed of ['dist/index.mjs', 'dist/index.js', 'dist/index.d.mts', 'dist/index.d.ts', 'CHANGELOG.md']) {
+    if (!packed.files.some((file) => file.path === needed)) fail(`the tarball lacks ${needed}`);
+  }
+  step(`npm pack: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed`);
+
+  // 2. Linters of packages.
+  run(bin('publint'), ['--strict', tarball]);
+  step('publint --strict: clean');
+  run(bin('attw'), ['--pack', '.', '--format', 'table-flipped']);
+  step('attw --pack: clean');
+
+  // 3. A consumer project.
+  const consumer = join(work, 'consumer');
+  cpSync(join(root, 'scripts', 'consumer'), consumer, { recursive: true });
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  const rxjs = JSON.parse(run('npm', ['ls', 'rxjs', '--json', '--depth=0'])).dependencies.rxjs.version;
+  run('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball, `rxjs@${rxjs}`], consumer);
+  for (const config of readdirSync(consumer).filter((name) => /^tsconfig\..+\.json$/.test(name))) {
+    run(bin('tsc'), ['-p', join(consumer, config)]);
+    step(`consumer type-checks with ${config}`);
+  }
+
+  // 4. Both formats at run time.
+  const names = (code, type) =>
+    run('node', ['--input-type', type, '-e', code], consumer).trim();
+  const fromRequire = names(`console.log(Object.keys(require('rxjs-cancel')).sort().join())`, 'commonjs');
+  const fromImport = names(
+    `const m = await import('rxjs-cancel'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join())`,
+    'module',
+  );
+  if (fromRequire !== fromImport) fail(`require and import export different names:\n  ${fromRequire}\n  ${fromImport}`);
+  step(`require() and import both load: ${fromImport.split(',').length} exports`);
+} catch (error) {
+  if (!(error instanceof CheckFailed)) throw error;
+  console.error(`check-package: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,53 @@
+// The same, as a consumer's CommonJS module (`require` under NodeNext): every public export, used the way an app would.
+import { interval, of, Subject, take, timer, type Observable } from 'rxjs';
+import {
+  cancellable,
+  cancelScope,
+  CancelledError,
+  CleanupError,
+  CleanupTimeoutError,
+  DeadlineError,
+  finalizeCleanup,
+  fromAbortable,
+  groupCancel,
+  GroupError,
+  SCOPE_CLOSED,
+  ShieldReleased,
+  shieldUntil,
+  timeoutCancel,
+  UNSUBSCRIBED,
+  type CancelScope,
+  type Exit,
+  type SettledResult,
+} from 'rxjs-cancel';
+
+const stop = new Subject<void>();
+const controller = new AbortController();
+
+const ticks = interval(10).pipe(
+  take(5),
+  finalizeCleanup(async (exit: Exit) => {
+    if (exit.kind === 'cancel') await Promise.resolve(exit.reason);
+  }),
+  cancellable(stop),
+  cancellable(controller.signal, { onCancel: 'complete' }),
+  timeoutCancel({ first: 100, with: () => of('fallback' as const) }),
+  shieldUntil(timer(50)),
+);
+const widened: Observable<number | 'fallback'> = ticks;
+void widened;
+
+const fetched = fromAbortable((signal: AbortSignal) => fetch('/data', { signal }).then((r) => r.status));
+const both = groupCancel([of(1), fetched] as const);
+both.subscribe(([a, status]: readonly [number, number]) => a + status);
+const settled = groupCancel({ a: of(1), b: of('x') }, { mode: 'settle' });
+settled.subscribe((r: { a: SettledResult<number>; b: SettledResult<string> }) => r);
+
+const scope: CancelScope = cancelScope();
+scope.run(ticks, (v) => v);
+scope.cancel(SCOPE_CLOSED);
+void scope.close().catch((e: unknown) => e instanceof CleanupError);
+
+const errors = [CancelledError, CleanupTimeoutError, DeadlineError, GroupError, ShieldReleased] as const;
+void errors;
+void UNSUBSCRIBED;
