@@ -178,7 +178,10 @@ interface Settings {
  */
 export function timeoutCancel<T>(total: number): MonoTypeOperatorFunction<T>;
 export function timeoutCancel<T, O extends ObservableInput<unknown>, M = unknown>(
-  config: TimeoutCancelConfig<T, O, M> & { readonly with: (info: TimeoutCancelInfo<T, M>) => O },
+  config: TimeoutCancelConfig<T, O, M> & {
+    readonly with: (info: TimeoutCancelInfo<T, M>) => O;
+    readonly onTimeout?: 'error';
+  },
 ): OperatorFunction<T, T | ObservedValueOf<O>>;
 export function timeoutCancel<T, M = unknown>(
   config: Omit<TimeoutCancelConfig<T, never, M>, 'with'>,

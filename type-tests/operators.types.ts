@@ -1,0 +1,203 @@
+// Type tests: compiled by `tsc --noEmit` in `npm test`, never run. Each
+// expectTypeOf line fails to compile if a public signature infers another
+// type; each @ts-expect-error line fails to compile if misuse is accepted.
+import { expectTypeOf } from 'expect-type';
+import {
+  interval,
+  map,
+  Observable,
+  of,
+  Subject,
+  Subscription,
+  TimeoutError,
+  timer,
+  type MonoTypeOperatorFunction,
+  type OperatorFunction,
+} from 'rxjs';
+import {
+  cancellable,
+  cancelScope,
+  CancelledError,
+  CleanupError,
+  CleanupTimeoutError,
+  DeadlineError,
+  finalizeCleanup,
+  fromAbortable,
+  groupCancel,
+  GroupError,
+  SCOPE_CLOSED,
+  ShieldReleased,
+  shieldUntil,
+  timeoutCancel,
+  UNSUBSCRIBED,
+  type CancelScope,
+  type Exit,
+  type SettledResult,
+  type TimeoutCancelInfo,
+} from '../lib/index';
+
+const numbers = of(1, 2, 3);
+
+describeTypes('finalizeCleanup', () => {
+  expectTypeOf(numbers.pipe(finalizeCleanup(() => undefined))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(finalizeCleanup<string>(() => undefined)).toEqualTypeOf<MonoTypeOperatorFunction<string>>();
+  // The exit is a union to narrow; a cleanup may return a Promise or any ObservableInput.
+  numbers.pipe(
+    finalizeCleanup((exit) => {
+      expectTypeOf(exit).toEqualTypeOf<Exit>();
+      if (exit.kind === 'error') expectTypeOf(exit.error).toBeUnknown();
+      if (exit.kind === 'cancel') expectTypeOf(exit.reason).toBeUnknown();
+      return Promise.resolve();
+    }),
+    finalizeCleanup(() => timer(10)),
+    finalizeCleanup(() => [1, 2]),
+    finalizeCleanup(() => undefined, { timeout: 100 }),
+  );
+  // @ts-expect-error the cleanup is a function
+  finalizeCleanup('cleanup');
+  // @ts-expect-error a cleanup returns nothing, or something to await
+  finalizeCleanup(() => 42);
+  // @ts-expect-error timeout is a number of milliseconds
+  finalizeCleanup(() => undefined, { timeout: '1s' });
+  // @ts-expect-error no such option
+  finalizeCleanup(() => undefined, { timeOut: 100 });
+});
+
+describeTypes('cancellable', () => {
+  expectTypeOf(numbers.pipe(cancellable(new Subject<void>()))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(numbers.pipe(cancellable(new AbortController().signal))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(numbers.pipe(cancellable(timer(5), { onCancel: 'complete', reason: 'late' }))).toEqualTypeOf<
+    Observable<number>
+  >();
+  expectTypeOf(numbers.pipe(cancellable(Promise.resolve()))).toEqualTypeOf<Observable<number>>();
+  // @ts-expect-error a trigger is an ObservableInput or an AbortSignal, not a delay
+  cancellable(1000);
+  // @ts-expect-error onCancel is 'error' or 'complete'
+  cancellable(timer(5), { onCancel: 'ignore' });
+});
+
+describeTypes('fromAbortable', () => {
+  expectTypeOf(fromAbortable((signal) => fetch('/x', { signal }))).toEqualTypeOf<Observable<Response>>();
+  expectTypeOf(fromAbortable(() => of('a'))).toEqualTypeOf<Observable<string>>();
+  fromAbortable((signal) => {
+    expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+    return [signal.aborted];
+  });
+  // @ts-expect-error the work returns an ObservableInput
+  fromAbortable(() => 42);
+});
+
+describeTypes('timeoutCancel', () => {
+  expectTypeOf(numbers.pipe(timeoutCancel(100))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(numbers.pipe(timeoutCancel({ total: 100, each: 10 }))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(numbers.pipe(timeoutCancel({ at: new Date(), onTimeout: 'complete' }))).toEqualTypeOf<
+    Observable<number>
+  >();
+  // A fallback widens the value type with the fallback's values.
+  expectTypeOf(numbers.pipe(timeoutCancel({ total: 100, with: () => of('late' as const) }))).toEqualTypeOf<
+    Observable<number | 'late'>
+  >();
+  expectTypeOf(numbers.pipe(timeoutCancel({ first: 100, with: () => Promise.resolve(true) }))).toEqualTypeOf<
+    Observable<number | boolean>
+  >();
+  // The fallback and the error see the last value and the meta.
+  numbers.pipe(
+    timeoutCancel({
+      each: 10,
+      meta: { route: '/x' },
+      with: (info) => {
+        expectTypeOf(info).toEqualTypeOf<TimeoutCancelInfo<number, { route: string }>>();
+        expectTypeOf(info.lastValue).toEqualTypeOf<number | null>();
+        expectTypeOf(info.meta).toEqualTypeOf<{ route: string }>();
+        return of(0);
+      },
+    }),
+  );
+  expectTypeOf(timeoutCancel<string, never>({ total: 1 })).toEqualTypeOf<MonoTypeOperatorFunction<string>>();
+  expectTypeOf(timeoutCancel({ total: 1, with: () => of(1n) })).toMatchTypeOf<OperatorFunction<unknown, unknown>>();
+  // @ts-expect-error a deadline is a number of milliseconds or a config
+  timeoutCancel('5s');
+  // @ts-expect-error `at` is a Date
+  timeoutCancel({ at: 100 });
+  // @ts-expect-error `with` returns an ObservableInput
+  timeoutCancel({ total: 100, with: () => 42 });
+  // @ts-expect-error a fallback and onTimeout: 'complete' contradict each other
+  timeoutCancel({ total: 100, with: () => of(1), onTimeout: 'complete' });
+});
+
+describeTypes('shieldUntil', () => {
+  expectTypeOf(numbers.pipe(shieldUntil())).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(numbers.pipe(shieldUntil(timer(100)))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(numbers.pipe(shieldUntil(new AbortController().signal, { mode: 'defer' }))).toEqualTypeOf<
+    Observable<number>
+  >();
+  expectTypeOf(numbers.pipe(shieldUntil(500, { onDetachedExit: (exit) => void exit.kind }))).toEqualTypeOf<
+    Observable<number>
+  >();
+  // @ts-expect-error mode is 'detach' or 'defer'
+  shieldUntil(timer(1), { mode: 'forever' });
+});
+
+describeTypes('groupCancel', () => {
+  // Arrays collect to tuples, records to records, each child's last value.
+  expectTypeOf(groupCancel([of(1), of('a'), Promise.resolve(true)])).toEqualTypeOf<
+    Observable<[number, string, boolean]>
+  >();
+  expectTypeOf(groupCancel({ n: of(1), s: interval(1).pipe(map(String)) })).toEqualTypeOf<
+    Observable<{ n: number; s: string }>
+  >();
+  // Settling gives each child's SettledResult.
+  expectTypeOf(groupCancel([of(1), of('a')], { mode: 'settle' })).toEqualTypeOf<
+    Observable<[SettledResult<number>, SettledResult<string>]>
+  >();
+  expectTypeOf(groupCancel({ n: of(1) }, { mode: 'settle', concurrency: 1 })).toEqualTypeOf<
+    Observable<{ n: SettledResult<number> }>
+  >();
+  // Merging gives the union of the children's values.
+  expectTypeOf(groupCancel([of(1), of('a')], { output: 'merge' })).toEqualTypeOf<Observable<number | string>>();
+  expectTypeOf(groupCancel({ n: of(1), b: of(true) }, { output: 'merge', mode: 'settle' })).toEqualTypeOf<
+    Observable<number | boolean>
+  >();
+  // A settled result narrows on its status.
+  groupCancel([of(1)], { mode: 'settle' }).subscribe(([result]) => {
+    if (result.status === 'fulfilled') expectTypeOf(result.value).toEqualTypeOf<number>();
+    else expectTypeOf(result.reason).toBeUnknown();
+  });
+  // @ts-expect-error children are ObservableInputs
+  groupCancel([of(1), 2]);
+  // @ts-expect-error mode is 'fail-fast' or 'settle'
+  groupCancel([of(1)], { mode: 'all' });
+  // @ts-expect-error concurrency is a number
+  groupCancel([of(1)], { concurrency: 'all' });
+});
+
+describeTypes('cancelScope', () => {
+  const scope = cancelScope();
+  expectTypeOf(scope).toEqualTypeOf<CancelScope>();
+  expectTypeOf(scope.run(numbers)).toEqualTypeOf<Subscription>();
+  scope.run(numbers, (value) => expectTypeOf(value).toEqualTypeOf<number>());
+  scope.run(numbers, { next: (value) => expectTypeOf(value).toEqualTypeOf<number>() });
+  expectTypeOf(scope.close()).toEqualTypeOf<Promise<void>>();
+  expectTypeOf(scope.signal).toEqualTypeOf<AbortSignal>();
+  expectTypeOf(scope).toMatchTypeOf<AsyncDisposable>();
+  cancelScope({ owner: { onDestroy: (callback: () => void) => callback } });
+  // @ts-expect-error an owner has onDestroy(callback)
+  cancelScope({ owner: {} });
+  // @ts-expect-error run takes an ObservableInput
+  scope.run(42);
+});
+
+describeTypes('errors', () => {
+  expectTypeOf(new CancelledError('why').reason).toBeUnknown();
+  expectTypeOf<CancelledError>().toMatchTypeOf<Error>();
+  expectTypeOf<CleanupError>().toMatchTypeOf<AggregateError>();
+  expectTypeOf<GroupError>().toMatchTypeOf<AggregateError>();
+  expectTypeOf<CleanupTimeoutError>().toMatchTypeOf<Error>();
+  expectTypeOf<DeadlineError<number, string>>().toMatchTypeOf<TimeoutError<number, string>>();
+  expectTypeOf<ShieldReleased>().toEqualTypeOf<ShieldReleased>();
+  expectTypeOf(UNSUBSCRIBED).toBeSymbol();
+  expectTypeOf(SCOPE_CLOSED).toBeSymbol();
+});
+
+/** Groups the lines of one export; the function is never called. */
+function describeTypes(_name: string, _body: () => void): void {}
