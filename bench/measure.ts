@@ -22,7 +22,7 @@ export interface Figures {
 function median(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** One round of tinybench over both sides, in the given order; returns each side's median ns per unit. */
@@ -32,7 +32,7 @@ function round(tasks: readonly { name: string; fn: () => void; units: number }[]
   bench.runSync();
   const result = new Map<string, number>();
   for (const [index, task] of bench.tasks.entries()) {
-    const { units } = tasks[index]!;
+    const { units } = tasks[index];
     const latency = (task.result as { latency?: { p50: number } }).latency;
     if (latency === undefined) throw new Error(`task ${task.name} did not complete`);
     result.set(task.name, (latency.p50 * 1e6) / units); // ms per call → ns per unit
@@ -57,7 +57,7 @@ function measure(sides: readonly [Side, Side]): [Figures, Figures] {
     // Interleaved: the two sides alternate which runs first.
     const order = r % 2 === 0 ? [0, 1] : [1, 0];
     const tasks = order.flatMap((i) => {
-      const side = sides[i]!;
+      const side = sides[i];
       const cycleTask = {
         name: `cycle ${i}`,
         fn: () => {
@@ -66,19 +66,21 @@ function measure(sides: readonly [Side, Side]): [Figures, Figures] {
         units: CYCLES_PER_CALL,
       };
       const values = side.values;
-      return values === null ? [cycleTask] : [{ name: `value ${i}`, fn: () => runValues(values), units: VALUES }, cycleTask];
+      return values === null
+        ? [cycleTask]
+        : [{ name: `value ${i}`, fn: () => runValues(values), units: VALUES }, cycleTask];
     });
     const result = round(tasks);
     for (const i of [0, 1]) {
-      if (result.has(`value ${i}`)) value[i]!.push(result.get(`value ${i}`)!);
-      cycle[i]!.push(result.get(`cycle ${i}`)!);
+      if (result.has(`value ${i}`)) value[i].push(result.get(`value ${i}`)!);
+      cycle[i].push(result.get(`cycle ${i}`)!);
     }
-    for (const i of order) bytes[i]!.push(allocationPerCycle(sides[i]!));
+    for (const i of order) bytes[i].push(allocationPerCycle(sides[i]));
   }
   const figures = (i: number): Figures => ({
-    value: value[i]!.length === 0 ? null : median(value[i]!),
-    cycle: median(cycle[i]!),
-    bytes: median(bytes[i]!),
+    value: value[i].length === 0 ? null : median(value[i]),
+    cycle: median(cycle[i]),
+    bytes: median(bytes[i]),
   });
   return [figures(0), figures(1)];
 }

@@ -59,13 +59,22 @@ const notifier = new Subject<void>();
 export const rows: readonly Row[] = [
   {
     name: 'A/A: map(x => x) vs itself (the noise of this run)',
-    ours: operatorSide('map', map((x) => x)),
-    pair: operatorSide('map', map((x) => x)),
+    ours: operatorSide(
+      'map',
+      map((x) => x),
+    ),
+    pair: operatorSide(
+      'map',
+      map((x) => x),
+    ),
     targets: {},
   },
   {
     name: 'map(x => x) vs no operator',
-    ours: operatorSide('map', map((x) => x)),
+    ours: operatorSide(
+      'map',
+      map((x) => x),
+    ),
     pair: operatorSide('none', null),
     targets: {},
   },
@@ -136,7 +145,10 @@ export const rows: readonly Row[] = [
     pair: {
       label: 'merge',
       values: null,
-      cycle: merge(...Array.from({ length: 99 }, () => never.pipe(finalize(noop))), throwError(() => 'x')),
+      cycle: merge(
+        ...Array.from({ length: 99 }, () => never.pipe(finalize(noop))),
+        throwError(() => 'x'),
+      ),
     },
     targets: { cycle: 1.5, bytes: 1.5 },
   },

@@ -115,13 +115,19 @@ export interface CancelScope {
 export function cancelScope(options?: CancelScopeOptions): CancelScope {
   checkOptions('cancelScope', options);
   const owner = options?.owner;
+  // Checked at run time whatever the types say: JavaScript callers exist.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (owner !== undefined && (typeof owner !== 'object' || owner === null || typeof owner.onDestroy !== 'function')) {
     invalid('cancelScope', 'options.owner', 'an object with an onDestroy(callback) method', owner);
   }
   return new Scope(owner);
 }
 
+// Runtimes without explicit resource management (older browsers) lack the
+// symbol, whatever the declaration above says; `await using` polyfills use
+// the registered one.
 const asyncDispose: typeof Symbol.asyncDispose =
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 /**
@@ -174,6 +180,8 @@ class Scope implements CancelScope, Waiter {
       else reportUnhandledError(cancelled);
       return Subscription.EMPTY;
     }
+    // Without an error handler, an error reaches config.onUnhandledError, as documented.
+    // eslint-disable-next-line rxjs-x/no-ignored-error
     const subscription = from(source).subscribe(partial);
     this.runs.add(subscription);
     return subscription;

@@ -86,7 +86,8 @@ export function cancellable<T>(
 ): MonoTypeOperatorFunction<T> {
   const fn = 'cancellable';
   const watched = toTrigger(fn, 'trigger', trigger);
-  const completeOnCancel = checkChoice(fn, 'options.onCancel', checkOptions(fn, options)?.onCancel, ONCANCEL) === 'complete';
+  const completeOnCancel =
+    checkChoice(fn, 'options.onCancel', checkOptions(fn, options)?.onCancel, ONCANCEL) === 'complete';
   const hasReason = options?.reason !== undefined;
   const reason = options?.reason;
 

@@ -18,6 +18,7 @@ import { Link } from './core/link';
  * other return value is ignored, so `() => log.push('closed')` is fine at run
  * time (TypeScript asks for braces around it).
  */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a cleanup may return nothing
 export type Cleanup = (exit: Exit) => void | ObservableInput<unknown>;
 
 export interface FinalizeCleanupOptions {

@@ -68,7 +68,11 @@ export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<
       run.settlesWithValue = isThenable(input);
       from(input).subscribe(run);
     } else {
-      run.error(new TypeError(`fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input)}`));
+      run.error(
+        new TypeError(
+          `fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input)}`,
+        ),
+      );
     }
   });
 }

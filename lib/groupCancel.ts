@@ -255,7 +255,7 @@ class GroupLink extends Link<unknown> {
       const index = this.startedCount++;
       this.active++;
       const child = new ChildLink(this, index).attach();
-      if (child.live) children[index]!.subscribe(child);
+      if (child.live) children[index].subscribe(child);
     }
     this.filling = false;
     if (this.live && this.finished === this.size) this.stop(COMPLETE, UNSUBSCRIBED);

@@ -1,19 +1,19 @@
 // The public API. Each operator sits in a file of its own, with the errors
 // that belong to it; lib/core/ holds what they share (docs/cancellation-core.md).
 export { cancellable, type CancellableOptions } from './cancellable';
-export { cancelScope, SCOPE_CLOSED, type CancelScope, type CancelScopeOptions, type DestroyNotifier } from './cancelScope';
+export {
+  cancelScope,
+  SCOPE_CLOSED,
+  type CancelScope,
+  type CancelScopeOptions,
+  type DestroyNotifier,
+} from './cancelScope';
 export { CleanupTimeoutError } from './core/awaitCleanup';
 export type { Exit } from './core/exit';
 export { CancelledError, CleanupError, UNSUBSCRIBED } from './errors';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';
-export {
-  groupCancel,
-  GroupError,
-  type GroupCancelOptions,
-  type GroupSources,
-  type SettledResult,
-} from './groupCancel';
+export { groupCancel, GroupError, type GroupCancelOptions, type GroupSources, type SettledResult } from './groupCancel';
 export { shieldUntil, ShieldReleased, type ShieldUntilOptions } from './shieldUntil';
 export {
   DeadlineError,

@@ -1,4 +1,11 @@
-import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type ObservableInput, type SchedulerLike, type Subscriber } from 'rxjs';
+import {
+  asyncScheduler,
+  Observable,
+  type MonoTypeOperatorFunction,
+  type ObservableInput,
+  type SchedulerLike,
+  type Subscriber,
+} from 'rxjs';
 import type { Exit } from './core/exit';
 import { checkChoice, checkOptions, invalid } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';

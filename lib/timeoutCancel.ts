@@ -13,7 +13,15 @@ import {
   TimeoutError,
   type TimeoutInfo,
 } from 'rxjs';
-import { checkChoice, checkDate, checkDuration, describeValue, invalid, isObservableInput, isScheduler } from './core/inputs';
+import {
+  checkChoice,
+  checkDate,
+  checkDuration,
+  describeValue,
+  invalid,
+  isObservableInput,
+  isScheduler,
+} from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
@@ -37,6 +45,9 @@ export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo
  * so a cleanup can tell a timeout from other cancels:
  * `exit.reason instanceof TimeoutError`.
  */
+// The interface of the same name (below) makes it a TimeoutError to the type
+// checker; the prototype link below makes it one at run time.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class DeadlineError<T = unknown, M = unknown> extends Error {
   override readonly name = 'TimeoutError';
   readonly info: TimeoutCancelInfo<T, M>;
@@ -54,7 +65,7 @@ export class DeadlineError<T = unknown, M = unknown> extends Error {
 // running RxJS's constructor: that one reads `new Error().stack` at once,
 // which formats a stack trace on every timeout (costly anywhere, very costly
 // under source-map support); this error's stack stays lazy like any Error's.
-Object.setPrototypeOf(DeadlineError.prototype, TimeoutError.prototype);
+Object.setPrototypeOf(DeadlineError.prototype, TimeoutError.prototype as object);
 
 /** DeadlineError is a TimeoutError; the prototype chain above makes it so at run time. */
 export interface DeadlineError<T, M> extends TimeoutError<T, M> {
@@ -107,7 +118,7 @@ interface Settings {
   readonly first: number | Date | undefined;
   readonly each: number;
   readonly reschedule: Trigger | null;
-  readonly fallback: ((info: TimeoutCancelInfo<never, unknown>) => unknown) | null;
+  readonly fallback: ((info: TimeoutCancelInfo<never>) => unknown) | null;
   readonly complete: boolean;
   readonly meta: unknown;
   readonly scheduler: SchedulerLike;
@@ -282,7 +293,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   private readonly settings: Settings;
 
   constructor(destination: Subscriber<unknown>, settings: Settings) {
-    super(destination as Subscriber<T>);
+    super(destination);
     this.settings = settings;
     const { scheduler, total, at, first, each } = settings;
     this.scheduler = scheduler;
@@ -310,7 +321,9 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     this.seen++;
     this.lastValue = value;
     this.destination!.next(value);
-    if (!this.live) return; // the downstream ended it in its `next`
+    // The downstream may have ended it in its `next`: the type checker cannot know.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+    if (!this.live) return;
     // After the value has gone downstream, as RxJS's timeout starts its timer,
     // so a deadline and an action the downstream scheduled for the same frame
     // run in the same order as with RxJS.

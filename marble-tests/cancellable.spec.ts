@@ -215,10 +215,9 @@ describe(cancellable.name, () => {
         const quick = cold('        -|    ');
         const expected = '       -ab----# ';
 
-        const result = merge(
-          a.pipe(finalizeCleanup(() => slow)),
-          b.pipe(finalizeCleanup(() => quick)),
-        ).pipe(cancellable(trigger));
+        const result = merge(a.pipe(finalizeCleanup(() => slow)), b.pipe(finalizeCleanup(() => quick))).pipe(
+          cancellable(trigger),
+        );
 
         expectObservable(result).toBe(expected, undefined, new CancelledError('x'));
       });
@@ -285,7 +284,13 @@ describe(cancellable.name, () => {
         const unsub = '        ----!    ';
         const expected = '     -a--     ';
 
-        expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(trigger)), unsub).toBe(expected);
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => cleanup),
+            cancellable(trigger),
+          ),
+          unsub,
+        ).toBe(expected);
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
       });
     });

@@ -29,7 +29,7 @@ async function runVirtually(index: number): Promise<string[]> {
   const { scheduler, runUntilIdle } = steppedScheduler();
   const printed: string[] = [];
   let finished = false;
-  const done = runPattern(patterns[index]!, scheduler, (line) => printed.push(line)).then(() => {
+  const done = runPattern(patterns[index], scheduler, (line) => printed.push(line)).then(() => {
     finished = true;
   });
   await runUntilIdle();
@@ -50,7 +50,7 @@ describe('the twelve asyncio patterns, in virtual time', () => {
   it.each(sections.map((section, index) => [section.header, index] as const))(
     '%s prints the reference, line for line, times included',
     async (_header, index) => {
-      expect(await runVirtually(index)).toEqual(sections[index]!.lines);
+      expect(await runVirtually(index)).toEqual(sections[index].lines);
     },
   );
 

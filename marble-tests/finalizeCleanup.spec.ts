@@ -216,11 +216,12 @@ describe(finalizeCleanup.name, () => {
         const cleanup = cold('   --#  ', undefined, oops);
         const expected = '      a--#  ';
 
-        expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(trigger))).toBe(
-          expected,
-          { a: 'a' },
-          new CleanupError([oops], new CancelledError('x')),
-        );
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => cleanup),
+            cancellable(trigger),
+          ),
+        ).toBe(expected, { a: 'a' }, new CleanupError([oops], new CancelledError('x')));
       });
     });
 
@@ -263,11 +264,12 @@ describe(finalizeCleanup.name, () => {
         const cleanup = cold('   ---| ');
         const expected = '      ----# ';
 
-        expectObservable(source.pipe(finalizeCleanup(() => cleanup), cancellable(hot('--x')))).toBe(
-          expected,
-          undefined,
-          new CleanupError([boom], new CancelledError('x')),
-        );
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => cleanup),
+            cancellable(hot('--x')),
+          ),
+        ).toBe(expected, undefined, new CleanupError([boom], new CancelledError('x')));
       });
     });
   });
@@ -310,11 +312,12 @@ describe(finalizeCleanup.name, () => {
         const cleanupSubs = '   -^--!     ';
         const expected = '      a---#     ';
 
-        expectObservable(source.pipe(finalizeCleanup(() => cleanup, { timeout: 3 }), cancellable(trigger))).toBe(
-          expected,
-          { a: 'a' },
-          new CleanupError([new CleanupTimeoutError(3)], new CancelledError('x')),
-        );
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => cleanup, { timeout: 3 }),
+            cancellable(trigger),
+          ),
+        ).toBe(expected, { a: 'a' }, new CleanupError([new CleanupTimeoutError(3)], new CancelledError('x')));
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
       });
     });
@@ -403,11 +406,11 @@ describe(finalizeCleanup.name, () => {
 
         const result = source.pipe(
           finalizeCleanup(() => cleanup),
-          map(Number),
+          map((value: string) => Number(value)),
           filter((value) => value > 0),
           tap(() => undefined),
           share(),
-          map(String),
+          map((value: number) => String(value)),
           cancellable(trigger),
         );
 
@@ -455,10 +458,7 @@ describe(finalizeCleanup.name, () => {
         // prettier-ignore
         const outer = hot('     -a---b----|   ');
         const inner = cold('     x-y-z|       ');
-        const innerSubs = [
-          '                     -^---!         ',
-          '                     -----^----!    ',
-        ];
+        const innerSubs = ['                     -^---!         ', '                     -----^----!    '];
         const cleanup = cold('       ---|     ');
         const expected = '      -x-y-x-y-z---|';
 
@@ -499,7 +499,12 @@ describe(finalizeCleanup.name, () => {
       });
       const exits: Exit[] = [];
 
-      synchronous.pipe(finalizeCleanup((exit) => void exits.push(exit)), take(3)).subscribe();
+      synchronous
+        .pipe(
+          finalizeCleanup((exit) => void exits.push(exit)),
+          take(3),
+        )
+        .subscribe();
 
       expect(sideEffects).toEqual([0, 1, 2]);
       expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);

@@ -164,7 +164,7 @@ describe(groupCancel.name, () => {
     });
   });
 
-  describe("settle (gather with return_exceptions=True)", () => {
+  describe('settle (gather with return_exceptions=True)', () => {
     it('reports each child as fulfilled, rejected or cancelled, without cancelling anything', () => {
       testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -176,10 +176,9 @@ describe(groupCancel.name, () => {
         const cancelledSubs = ' ^-----!   ';
         const expected = '      ------(r|)';
 
-        const result = groupCancel(
-          [fulfilled, rejected, cancelled.pipe(cancellable(hot('------s')))],
-          { mode: 'settle' },
-        );
+        const result = groupCancel([fulfilled, rejected, cancelled.pipe(cancellable(hot('------s')))], {
+          mode: 'settle',
+        });
 
         expectObservable(result).toBe(expected, {
           r: [
@@ -330,7 +329,9 @@ describe(groupCancel.name, () => {
         });
         return { notifications, logs };
       };
-      expect(build((sources) => groupCancel(sources, { output: 'merge' }))).toEqual(build((sources) => merge(...sources)));
+      expect(build((sources) => groupCancel(sources, { output: 'merge' }))).toEqual(
+        build((sources) => merge(...sources)),
+      );
     });
 
     it.each([

@@ -210,7 +210,7 @@ describe(shieldUntil.name, () => {
   });
 
   describe('under timeoutCancel: detach and defer', () => {
-    it("detach (default, asyncio.shield): the canceller reports at once, the work finishes in the background", () => {
+    it('detach (default, asyncio.shield): the canceller reports at once, the work finishes in the background', () => {
       testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
         const source =    cold('----a--|');

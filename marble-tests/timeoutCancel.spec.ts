@@ -94,11 +94,12 @@ describe(timeoutCancel.name, () => {
         const cleanup = cold('    --#   ', undefined, oops);
         const expected = '      a---#   ';
 
-        expectObservable(source.pipe(finalizeCleanup(() => cleanup), timeoutCancel(2))).toBe(
-          expected,
-          { a: 'a' },
-          new CleanupError([oops], deadline('total', 1, 'a')),
-        );
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => cleanup),
+            timeoutCancel(2),
+          ),
+        ).toBe(expected, { a: 'a' }, new CleanupError([oops], deadline('total', 1, 'a')));
       });
     });
   });
@@ -143,7 +144,11 @@ describe(timeoutCancel.name, () => {
         const sourceSubs = '   ^---!   ';
         const expected = '     ----#   ';
 
-        expectObservable(source.pipe(timeoutCancel({ first: 4 }))).toBe(expected, undefined, deadline('first', 0, null));
+        expectObservable(source.pipe(timeoutCancel({ first: 4 }))).toBe(
+          expected,
+          undefined,
+          deadline('first', 0, null),
+        );
         expectSubscriptions(source.subscriptions).toBe(sourceSubs);
       });
     });
@@ -365,7 +370,11 @@ describe(timeoutCancel.name, () => {
         const reschedule = cold('--x         ', { x: 2 });
         const expected = '     -a-b#       ';
 
-        expectObservable(source.pipe(timeoutCancel({ reschedule }))).toBe(expected, undefined, deadline('total', 2, 'b'));
+        expectObservable(source.pipe(timeoutCancel({ reschedule }))).toBe(
+          expected,
+          undefined,
+          deadline('total', 2, 'b'),
+        );
       });
     });
 
@@ -447,7 +456,9 @@ describe(timeoutCancel.name, () => {
   it('carries the cancellation as the cause of the TimeoutError, the TimeoutError as its reason', () => {
     const errors: unknown[] = [];
     testScheduler().run(({ hot }) => {
-      hot('-a---').pipe(timeoutCancel(2)).subscribe({ error: (error) => errors.push(error) });
+      hot('-a---')
+        .pipe(timeoutCancel(2))
+        .subscribe({ error: (error) => errors.push(error) });
     });
     const [error] = errors as [DeadlineError];
     expect(error).toBeInstanceOf(TimeoutError);

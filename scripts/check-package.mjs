@@ -60,8 +60,7 @@ try {
   }
 
   // 4. Both formats at run time.
-  const names = (code, type) =>
-    run('node', ['--input-type', type, '-e', code], consumer).trim();
+  const names = (code, type) => run('node', ['--input-type', type, '-e', code], consumer).trim();
   const fromRequire = names(`console.log(Object.keys(require('rxjs-cancel')).sort().join())`, 'commonjs');
   const fromImport = names(
     `const m = await import('rxjs-cancel'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join())`,

@@ -56,176 +56,595 @@ const noop = (): void => {};
 
 const cases: Record<string, Case> = {
   // finalizeCleanup
-  'fc-cleanup-undefined': throws('finalizeCleanup', '`cleanup` undefined', () => finalizeCleanup(undefined as never), T('finalizeCleanup: `cleanup` must be a function, got undefined')),
-  'fc-cleanup-null': throws('finalizeCleanup', '`cleanup` null', () => finalizeCleanup(null as never), T('finalizeCleanup: `cleanup` must be a function, got null')),
-  'fc-cleanup-string': throws('finalizeCleanup', '`cleanup` a string', () => finalizeCleanup('cleanup' as never), T('finalizeCleanup: `cleanup` must be a function, got the string "cleanup"')),
-  'fc-options-number': throws('finalizeCleanup', '`options` a number', () => finalizeCleanup(noop, 5 as never), T('finalizeCleanup: `options` must be an object, got number 5')),
-  'fc-timeout-negative': throws('finalizeCleanup', '`options.timeout` negative', () => finalizeCleanup(noop, { timeout: -1 }), R('finalizeCleanup: `options.timeout` must be a non-negative number of milliseconds, got -1')),
-  'fc-timeout-nan': throws('finalizeCleanup', '`options.timeout` NaN', () => finalizeCleanup(noop, { timeout: NaN }), R('finalizeCleanup: `options.timeout` must be a non-negative number of milliseconds, got NaN')),
-  'fc-timeout-string': throws('finalizeCleanup', '`options.timeout` a string', () => finalizeCleanup(noop, { timeout: '10' as never }), T('finalizeCleanup: `options.timeout` must be a number of milliseconds, got the string "10"')),
-  'fc-timeout-infinity': behaves('finalizeCleanup', '`options.timeout` Infinity', 'accepted: no bound on the cleanup', () => {
-    expect(() => finalizeCleanup(noop, { timeout: Infinity })).not.toThrow();
-  }),
-  'fc-scheduler': throws('finalizeCleanup', '`options.scheduler` not a scheduler', () => finalizeCleanup(noop, { scheduler: {} as never }), T('finalizeCleanup: `options.scheduler` must be a scheduler, got an object (Object)')),
-  'fc-cleanup-throws': behaves('finalizeCleanup', 'a cleanup that throws', 'the subscriber gets a CleanupError holding it (with the source error as cause, on the error path)', () => {
-    const { events } = record(throwError(() => boom).pipe(finalizeCleanup(() => { throw new Error('oops'); })));
-    expect(normalize(events)).toEqual(normalize([['error', new CleanupError([new Error('oops')], boom)]]));
-  }),
-  'fc-source-throws': behaves('finalizeCleanup', 'a source that throws at subscribe', "the cleanup runs with { kind: 'error' }, then the subscriber gets the error", () => {
-    const exits: unknown[] = [];
-    const { events } = record(defer((): Observable<never> => { throw boom; }).pipe(finalizeCleanup((exit) => void exits.push(exit))));
-    expect(exits).toEqual([{ kind: 'error', error: boom }]);
-    expect(events).toEqual([['error', boom]]);
-  }),
+  'fc-cleanup-undefined': throws(
+    'finalizeCleanup',
+    '`cleanup` undefined',
+    () => finalizeCleanup(undefined as never),
+    T('finalizeCleanup: `cleanup` must be a function, got undefined'),
+  ),
+  'fc-cleanup-null': throws(
+    'finalizeCleanup',
+    '`cleanup` null',
+    () => finalizeCleanup(null as never),
+    T('finalizeCleanup: `cleanup` must be a function, got null'),
+  ),
+  'fc-cleanup-string': throws(
+    'finalizeCleanup',
+    '`cleanup` a string',
+    () => finalizeCleanup('cleanup' as never),
+    T('finalizeCleanup: `cleanup` must be a function, got the string "cleanup"'),
+  ),
+  'fc-options-number': throws(
+    'finalizeCleanup',
+    '`options` a number',
+    () => finalizeCleanup(noop, 5 as never),
+    T('finalizeCleanup: `options` must be an object, got number 5'),
+  ),
+  'fc-timeout-negative': throws(
+    'finalizeCleanup',
+    '`options.timeout` negative',
+    () => finalizeCleanup(noop, { timeout: -1 }),
+    R('finalizeCleanup: `options.timeout` must be a non-negative number of milliseconds, got -1'),
+  ),
+  'fc-timeout-nan': throws(
+    'finalizeCleanup',
+    '`options.timeout` NaN',
+    () => finalizeCleanup(noop, { timeout: NaN }),
+    R('finalizeCleanup: `options.timeout` must be a non-negative number of milliseconds, got NaN'),
+  ),
+  'fc-timeout-string': throws(
+    'finalizeCleanup',
+    '`options.timeout` a string',
+    () => finalizeCleanup(noop, { timeout: '10' as never }),
+    T('finalizeCleanup: `options.timeout` must be a number of milliseconds, got the string "10"'),
+  ),
+  'fc-timeout-infinity': behaves(
+    'finalizeCleanup',
+    '`options.timeout` Infinity',
+    'accepted: no bound on the cleanup',
+    () => {
+      expect(() => finalizeCleanup(noop, { timeout: Infinity })).not.toThrow();
+    },
+  ),
+  'fc-scheduler': throws(
+    'finalizeCleanup',
+    '`options.scheduler` not a scheduler',
+    () => finalizeCleanup(noop, { scheduler: {} as never }),
+    T('finalizeCleanup: `options.scheduler` must be a scheduler, got an object (Object)'),
+  ),
+  'fc-cleanup-throws': behaves(
+    'finalizeCleanup',
+    'a cleanup that throws',
+    'the subscriber gets a CleanupError holding it (with the source error as cause, on the error path)',
+    () => {
+      const { events } = record(
+        throwError(() => boom).pipe(
+          finalizeCleanup(() => {
+            throw new Error('oops');
+          }),
+        ),
+      );
+      expect(normalize(events)).toEqual(normalize([['error', new CleanupError([new Error('oops')], boom)]]));
+    },
+  ),
+  'fc-source-throws': behaves(
+    'finalizeCleanup',
+    'a source that throws at subscribe',
+    "the cleanup runs with { kind: 'error' }, then the subscriber gets the error",
+    () => {
+      const exits: unknown[] = [];
+      const { events } = record(
+        defer((): Observable<never> => {
+          throw boom;
+        }).pipe(finalizeCleanup((exit) => void exits.push(exit))),
+      );
+      expect(exits).toEqual([{ kind: 'error', error: boom }]);
+      expect(events).toEqual([['error', boom]]);
+    },
+  ),
 
   // cancellable
-  'ca-trigger-undefined': throws('cancellable', '`trigger` undefined', () => cancellable(undefined as never), T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got undefined')),
-  'ca-trigger-number': throws('cancellable', '`trigger` a number', () => cancellable(42 as never), T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got number 42')),
-  'ca-trigger-object': throws('cancellable', '`trigger` a plain object', () => cancellable({ aborted: false } as never), T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got an object (Object)')),
-  'ca-trigger-function': throws('cancellable', '`trigger` a function', () => cancellable(noop as never), T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got a function')),
-  'ca-options-string': throws('cancellable', '`options` a string', () => cancellable(NEVER, 'complete' as never), T('cancellable: `options` must be an object, got the string "complete"')),
-  'ca-oncancel': throws('cancellable', '`options.onCancel` unknown', () => cancellable(NEVER, { onCancel: 'ignore' as never }), T("cancellable: `options.onCancel` must be 'error' or 'complete', got the string \"ignore\"")),
-  'ca-trigger-errors': behaves('cancellable', 'a trigger that errors', 'the source is cancelled with that error as the reason, then the subscriber gets the error', () => {
-    const exits: unknown[] = [];
-    const trigger = new Subject<never>();
-    const { events } = record(NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), cancellable(trigger)));
-    trigger.error(boom);
-    expect(exits).toEqual([{ kind: 'cancel', reason: boom }]);
-    expect(events).toEqual([['error', boom]]);
-  }),
-  'ca-trigger-throws': behaves('cancellable', 'a trigger that throws at subscribe', 'the subscriber gets the error; the source is never subscribed', () => {
-    let subscribed = false;
-    const source = defer(() => ((subscribed = true), NEVER));
-    const { events } = record(source.pipe(cancellable(defer((): Observable<never> => { throw boom; }))));
-    expect(subscribed).toBe(false);
-    expect(events).toEqual([['error', boom]]);
-  }),
-  'ca-signal-aborted': behaves('cancellable', 'an AbortSignal already aborted', 'CancelledError at once; the source is never subscribed', () => {
-    let subscribed = false;
-    const { events } = record(defer(() => ((subscribed = true), NEVER)).pipe(cancellable(AbortSignal.abort('gone'))));
-    expect(subscribed).toBe(false);
-    expect(normalize(events)).toEqual(normalize([['error', new CancelledError('gone')]]));
-  }),
+  'ca-trigger-undefined': throws(
+    'cancellable',
+    '`trigger` undefined',
+    () => cancellable(undefined as never),
+    T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got undefined'),
+  ),
+  'ca-trigger-number': throws(
+    'cancellable',
+    '`trigger` a number',
+    () => cancellable(42 as never),
+    T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got number 42'),
+  ),
+  'ca-trigger-object': throws(
+    'cancellable',
+    '`trigger` a plain object',
+    () => cancellable({ aborted: false } as never),
+    T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got an object (Object)'),
+  ),
+  'ca-trigger-function': throws(
+    'cancellable',
+    '`trigger` a function',
+    () => cancellable(noop as never),
+    T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got a function'),
+  ),
+  'ca-options-string': throws(
+    'cancellable',
+    '`options` a string',
+    () => cancellable(NEVER, 'complete' as never),
+    T('cancellable: `options` must be an object, got the string "complete"'),
+  ),
+  'ca-oncancel': throws(
+    'cancellable',
+    '`options.onCancel` unknown',
+    () => cancellable(NEVER, { onCancel: 'ignore' as never }),
+    T("cancellable: `options.onCancel` must be 'error' or 'complete', got the string \"ignore\""),
+  ),
+  'ca-trigger-errors': behaves(
+    'cancellable',
+    'a trigger that errors',
+    'the source is cancelled with that error as the reason, then the subscriber gets the error',
+    () => {
+      const exits: unknown[] = [];
+      const trigger = new Subject<never>();
+      const { events } = record(
+        NEVER.pipe(
+          finalizeCleanup((exit) => void exits.push(exit)),
+          cancellable(trigger),
+        ),
+      );
+      trigger.error(boom);
+      expect(exits).toEqual([{ kind: 'cancel', reason: boom }]);
+      expect(events).toEqual([['error', boom]]);
+    },
+  ),
+  'ca-trigger-throws': behaves(
+    'cancellable',
+    'a trigger that throws at subscribe',
+    'the subscriber gets the error; the source is never subscribed',
+    () => {
+      let subscribed = false;
+      const source = defer(() => ((subscribed = true), NEVER));
+      const { events } = record(
+        source.pipe(
+          cancellable(
+            defer((): Observable<never> => {
+              throw boom;
+            }),
+          ),
+        ),
+      );
+      expect(subscribed).toBe(false);
+      expect(events).toEqual([['error', boom]]);
+    },
+  ),
+  'ca-signal-aborted': behaves(
+    'cancellable',
+    'an AbortSignal already aborted',
+    'CancelledError at once; the source is never subscribed',
+    () => {
+      let subscribed = false;
+      const { events } = record(defer(() => ((subscribed = true), NEVER)).pipe(cancellable(AbortSignal.abort('gone'))));
+      expect(subscribed).toBe(false);
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('gone')]]));
+    },
+  ),
 
   // timeoutCancel
-  'tc-total-negative': throws('timeoutCancel', '`total` negative', () => timeoutCancel(-1), R('timeoutCancel: `total` must be a non-negative number of milliseconds, got -1')),
-  'tc-total-nan': throws('timeoutCancel', '`total` NaN', () => timeoutCancel(NaN), R('timeoutCancel: `total` must be a non-negative number of milliseconds, got NaN')),
-  'tc-total-infinity': throws('timeoutCancel', '`total` Infinity', () => timeoutCancel(Infinity), R('timeoutCancel: `total` must be a finite number of milliseconds, got Infinity')),
-  'tc-total-undefined': throws('timeoutCancel', '`total` undefined', () => timeoutCancel(undefined as never), T('timeoutCancel: `total` must be a number of milliseconds or a config object, got undefined')),
-  'tc-total-string': throws('timeoutCancel', '`total` a string', () => timeoutCancel('5' as never), T('timeoutCancel: `total` must be a number of milliseconds or a config object, got the string "5"')),
-  'tc-total-date': throws('timeoutCancel', '`total` a Date', () => timeoutCancel(new Date() as never), T('timeoutCancel: a Date is not a total in milliseconds; for an absolute deadline use { at: date }')),
-  'tc-at-invalid': throws('timeoutCancel', '`config.at` an invalid Date', () => timeoutCancel({ at: new Date(NaN) }), R('timeoutCancel: `config.at` is an invalid Date')),
-  'tc-at-number': throws('timeoutCancel', '`config.at` a number', () => timeoutCancel({ at: 5 as never }), T('timeoutCancel: `config.at` must be a Date, got number 5')),
-  'tc-first-negative': throws('timeoutCancel', '`config.first` negative', () => timeoutCancel({ first: -1 }), R('timeoutCancel: `config.first` must be a non-negative number of milliseconds, got -1')),
-  'tc-first-invalid-date': throws('timeoutCancel', '`config.first` an invalid Date', () => timeoutCancel({ first: new Date('nope') }), R('timeoutCancel: `config.first` is an invalid Date')),
-  'tc-each-zero': throws('timeoutCancel', '`config.each` 0', () => timeoutCancel({ each: 0 }), R('timeoutCancel: `config.each` must be greater than 0')),
-  'tc-each-infinity': throws('timeoutCancel', '`config.each` Infinity', () => timeoutCancel({ each: Infinity }), R('timeoutCancel: `config.each` must be a finite number of milliseconds, got Infinity')),
-  'tc-with-string': throws('timeoutCancel', '`config.with` not a function', () => timeoutCancel({ total: 5, with: 'cached' as never }), T('timeoutCancel: `config.with` must be a function, got the string "cached"')),
-  'tc-ontimeout': throws('timeoutCancel', '`config.onTimeout` unknown', () => timeoutCancel({ total: 5, onTimeout: 'ignore' as never }), T("timeoutCancel: `config.onTimeout` must be 'error' or 'complete', got the string \"ignore\"")),
-  'tc-with-and-complete': throws('timeoutCancel', "`with` and `onTimeout: 'complete'` together", () => timeoutCancel({ total: 5, with: () => of(1), onTimeout: 'complete' } as never), T("timeoutCancel: `config.with` and `onTimeout: 'complete'` cannot be used together")),
-  'tc-no-deadline': throws('timeoutCancel', 'a config with no deadline', () => timeoutCancel({ meta: 1 } as never), T('timeoutCancel: the config needs a deadline: total, at, first, each or reschedule')),
-  'tc-scheduler': throws('timeoutCancel', '`config.scheduler` not a scheduler', () => timeoutCancel({ total: 5, scheduler: {} as never }), T('timeoutCancel: `config.scheduler` must be a scheduler, got an object (Object)')),
-  'tc-reschedule-number': throws('timeoutCancel', '`config.reschedule` a number', () => timeoutCancel({ reschedule: 5 as never }), T('timeoutCancel: `config.reschedule` must be an ObservableInput or an AbortSignal, got number 5')),
-  'tc-with-throws': behaves('timeoutCancel', 'a `with` factory that throws', 'once the source has cleaned up, the subscriber gets what it threw', () => {
-    jest.useFakeTimers();
-    try {
-      const { events } = record(NEVER.pipe(timeoutCancel({ total: 5, with: (): Observable<never> => { throw boom; } })));
-      jest.advanceTimersByTime(5);
-      expect(events).toEqual([['error', boom]]);
-    } finally {
-      jest.useRealTimers();
-    }
-  }),
-  'tc-with-not-input': behaves('timeoutCancel', 'a `with` factory returning no ObservableInput', 'the subscriber gets a TypeError saying so', () => {
-    jest.useFakeTimers();
-    try {
-      const { events } = record(NEVER.pipe(timeoutCancel({ total: 5, with: () => 42 as never })));
-      jest.advanceTimersByTime(5);
-      expect(events).toEqual([['error', new TypeError('timeoutCancel: `with` must return an ObservableInput, got number 42')]]);
-    } finally {
-      jest.useRealTimers();
-    }
-  }),
-  'tc-reschedule-bad-value': behaves('timeoutCancel', 'a `reschedule` notifier emitting a bad deadline', 'the source is cancelled and the subscriber gets a TypeError saying so', () => {
-    const reschedule = new Subject<number>();
-    const { events } = record(NEVER.pipe(timeoutCancel({ reschedule })));
-    reschedule.next(-5);
-    expect(events).toEqual([['error', new TypeError('timeoutCancel: `reschedule` emitted number -5; it must emit milliseconds, a valid Date, or null')]]);
-  }),
+  'tc-total-negative': throws(
+    'timeoutCancel',
+    '`total` negative',
+    () => timeoutCancel(-1),
+    R('timeoutCancel: `total` must be a non-negative number of milliseconds, got -1'),
+  ),
+  'tc-total-nan': throws(
+    'timeoutCancel',
+    '`total` NaN',
+    () => timeoutCancel(NaN),
+    R('timeoutCancel: `total` must be a non-negative number of milliseconds, got NaN'),
+  ),
+  'tc-total-infinity': throws(
+    'timeoutCancel',
+    '`total` Infinity',
+    () => timeoutCancel(Infinity),
+    R('timeoutCancel: `total` must be a finite number of milliseconds, got Infinity'),
+  ),
+  'tc-total-undefined': throws(
+    'timeoutCancel',
+    '`total` undefined',
+    () => timeoutCancel(undefined as never),
+    T('timeoutCancel: `total` must be a number of milliseconds or a config object, got undefined'),
+  ),
+  'tc-total-string': throws(
+    'timeoutCancel',
+    '`total` a string',
+    () => timeoutCancel('5' as never),
+    T('timeoutCancel: `total` must be a number of milliseconds or a config object, got the string "5"'),
+  ),
+  'tc-total-date': throws(
+    'timeoutCancel',
+    '`total` a Date',
+    () => timeoutCancel(new Date() as never),
+    T('timeoutCancel: a Date is not a total in milliseconds; for an absolute deadline use { at: date }'),
+  ),
+  'tc-at-invalid': throws(
+    'timeoutCancel',
+    '`config.at` an invalid Date',
+    () => timeoutCancel({ at: new Date(NaN) }),
+    R('timeoutCancel: `config.at` is an invalid Date'),
+  ),
+  'tc-at-number': throws(
+    'timeoutCancel',
+    '`config.at` a number',
+    () => timeoutCancel({ at: 5 as never }),
+    T('timeoutCancel: `config.at` must be a Date, got number 5'),
+  ),
+  'tc-first-negative': throws(
+    'timeoutCancel',
+    '`config.first` negative',
+    () => timeoutCancel({ first: -1 }),
+    R('timeoutCancel: `config.first` must be a non-negative number of milliseconds, got -1'),
+  ),
+  'tc-first-invalid-date': throws(
+    'timeoutCancel',
+    '`config.first` an invalid Date',
+    () => timeoutCancel({ first: new Date('nope') }),
+    R('timeoutCancel: `config.first` is an invalid Date'),
+  ),
+  'tc-each-zero': throws(
+    'timeoutCancel',
+    '`config.each` 0',
+    () => timeoutCancel({ each: 0 }),
+    R('timeoutCancel: `config.each` must be greater than 0'),
+  ),
+  'tc-each-infinity': throws(
+    'timeoutCancel',
+    '`config.each` Infinity',
+    () => timeoutCancel({ each: Infinity }),
+    R('timeoutCancel: `config.each` must be a finite number of milliseconds, got Infinity'),
+  ),
+  'tc-with-string': throws(
+    'timeoutCancel',
+    '`config.with` not a function',
+    () => timeoutCancel({ total: 5, with: 'cached' as never }),
+    T('timeoutCancel: `config.with` must be a function, got the string "cached"'),
+  ),
+  'tc-ontimeout': throws(
+    'timeoutCancel',
+    '`config.onTimeout` unknown',
+    () => timeoutCancel({ total: 5, onTimeout: 'ignore' as never }),
+    T("timeoutCancel: `config.onTimeout` must be 'error' or 'complete', got the string \"ignore\""),
+  ),
+  'tc-with-and-complete': throws(
+    'timeoutCancel',
+    "`with` and `onTimeout: 'complete'` together",
+    () => timeoutCancel({ total: 5, with: () => of(1), onTimeout: 'complete' } as never),
+    T("timeoutCancel: `config.with` and `onTimeout: 'complete'` cannot be used together"),
+  ),
+  'tc-no-deadline': throws(
+    'timeoutCancel',
+    'a config with no deadline',
+    () => timeoutCancel({ meta: 1 } as never),
+    T('timeoutCancel: the config needs a deadline: total, at, first, each or reschedule'),
+  ),
+  'tc-scheduler': throws(
+    'timeoutCancel',
+    '`config.scheduler` not a scheduler',
+    () => timeoutCancel({ total: 5, scheduler: {} as never }),
+    T('timeoutCancel: `config.scheduler` must be a scheduler, got an object (Object)'),
+  ),
+  'tc-reschedule-number': throws(
+    'timeoutCancel',
+    '`config.reschedule` a number',
+    () => timeoutCancel({ reschedule: 5 as never }),
+    T('timeoutCancel: `config.reschedule` must be an ObservableInput or an AbortSignal, got number 5'),
+  ),
+  'tc-with-throws': behaves(
+    'timeoutCancel',
+    'a `with` factory that throws',
+    'once the source has cleaned up, the subscriber gets what it threw',
+    () => {
+      jest.useFakeTimers();
+      try {
+        const { events } = record(
+          NEVER.pipe(
+            timeoutCancel({
+              total: 5,
+              with: (): Observable<never> => {
+                throw boom;
+              },
+            }),
+          ),
+        );
+        jest.advanceTimersByTime(5);
+        expect(events).toEqual([['error', boom]]);
+      } finally {
+        jest.useRealTimers();
+      }
+    },
+  ),
+  'tc-with-not-input': behaves(
+    'timeoutCancel',
+    'a `with` factory returning no ObservableInput',
+    'the subscriber gets a TypeError saying so',
+    () => {
+      jest.useFakeTimers();
+      try {
+        const { events } = record(NEVER.pipe(timeoutCancel({ total: 5, with: () => 42 as never })));
+        jest.advanceTimersByTime(5);
+        expect(events).toEqual([
+          ['error', new TypeError('timeoutCancel: `with` must return an ObservableInput, got number 42')],
+        ]);
+      } finally {
+        jest.useRealTimers();
+      }
+    },
+  ),
+  'tc-reschedule-bad-value': behaves(
+    'timeoutCancel',
+    'a `reschedule` notifier emitting a bad deadline',
+    'the source is cancelled and the subscriber gets a TypeError saying so',
+    () => {
+      const reschedule = new Subject<number>();
+      const { events } = record(NEVER.pipe(timeoutCancel({ reschedule })));
+      reschedule.next(-5);
+      expect(events).toEqual([
+        [
+          'error',
+          new TypeError(
+            'timeoutCancel: `reschedule` emitted number -5; it must emit milliseconds, a valid Date, or null',
+          ),
+        ],
+      ]);
+    },
+  ),
 
   // shieldUntil
-  'sh-release-object': throws('shieldUntil', '`release` a plain object', () => shieldUntil({} as never), T('shieldUntil: `release` must be an ObservableInput, an AbortSignal or a number of milliseconds, got an object (Object)')),
-  'sh-release-null': throws('shieldUntil', '`release` null', () => shieldUntil(null as never), T('shieldUntil: `release` must be an ObservableInput, an AbortSignal or a number of milliseconds, got null')),
-  'sh-release-negative': throws('shieldUntil', '`release` negative', () => shieldUntil(-1), R('shieldUntil: `release` must be a non-negative number of milliseconds, got -1')),
-  'sh-release-nan': throws('shieldUntil', '`release` NaN', () => shieldUntil(NaN), R('shieldUntil: `release` must be a non-negative number of milliseconds, got NaN')),
-  'sh-release-infinity': throws('shieldUntil', '`release` Infinity', () => shieldUntil(Infinity), R('shieldUntil: `release` must be a finite number of milliseconds, got Infinity')),
-  'sh-options-number': throws('shieldUntil', '`options` a number', () => shieldUntil(undefined, 5 as never), T('shieldUntil: `options` must be an object, got number 5')),
-  'sh-mode': throws('shieldUntil', '`options.mode` unknown', () => shieldUntil(undefined, { mode: 'detached' as never }), T("shieldUntil: `options.mode` must be 'detach' or 'defer', got the string \"detached\"")),
-  'sh-callback': throws('shieldUntil', '`options.onDetachedExit` not a function', () => shieldUntil(undefined, { onDetachedExit: 'log' as never }), T('shieldUntil: `options.onDetachedExit` must be a function, got the string "log"')),
-  'sh-scheduler': throws('shieldUntil', '`options.scheduler` not a scheduler (with a release in ms)', () => shieldUntil(5, { scheduler: {} as never }), T('shieldUntil: `options.scheduler` must be a scheduler, got an object (Object)')),
-  'sh-callback-throws': behaves('shieldUntil', 'an `onDetachedExit` that throws', 'what it threw goes to config.onUnhandledError', async () => {
-    const work = new Subject<never>();
-    const oops = new Error('oops');
-    const { subscription } = record(work.pipe(shieldUntil(undefined, { onDetachedExit: () => { throw oops; } })));
-    subscription.unsubscribe();
-    work.complete();
-    await macrotask();
-    expect(takeUnhandled()).toEqual([oops]);
-  }),
+  'sh-release-object': throws(
+    'shieldUntil',
+    '`release` a plain object',
+    () => shieldUntil({} as never),
+    T(
+      'shieldUntil: `release` must be an ObservableInput, an AbortSignal or a number of milliseconds, got an object (Object)',
+    ),
+  ),
+  'sh-release-null': throws(
+    'shieldUntil',
+    '`release` null',
+    () => shieldUntil(null as never),
+    T('shieldUntil: `release` must be an ObservableInput, an AbortSignal or a number of milliseconds, got null'),
+  ),
+  'sh-release-negative': throws(
+    'shieldUntil',
+    '`release` negative',
+    () => shieldUntil(-1),
+    R('shieldUntil: `release` must be a non-negative number of milliseconds, got -1'),
+  ),
+  'sh-release-nan': throws(
+    'shieldUntil',
+    '`release` NaN',
+    () => shieldUntil(NaN),
+    R('shieldUntil: `release` must be a non-negative number of milliseconds, got NaN'),
+  ),
+  'sh-release-infinity': throws(
+    'shieldUntil',
+    '`release` Infinity',
+    () => shieldUntil(Infinity),
+    R('shieldUntil: `release` must be a finite number of milliseconds, got Infinity'),
+  ),
+  'sh-options-number': throws(
+    'shieldUntil',
+    '`options` a number',
+    () => shieldUntil(undefined, 5 as never),
+    T('shieldUntil: `options` must be an object, got number 5'),
+  ),
+  'sh-mode': throws(
+    'shieldUntil',
+    '`options.mode` unknown',
+    () => shieldUntil(undefined, { mode: 'detached' as never }),
+    T("shieldUntil: `options.mode` must be 'detach' or 'defer', got the string \"detached\""),
+  ),
+  'sh-callback': throws(
+    'shieldUntil',
+    '`options.onDetachedExit` not a function',
+    () => shieldUntil(undefined, { onDetachedExit: 'log' as never }),
+    T('shieldUntil: `options.onDetachedExit` must be a function, got the string "log"'),
+  ),
+  'sh-scheduler': throws(
+    'shieldUntil',
+    '`options.scheduler` not a scheduler (with a release in ms)',
+    () => shieldUntil(5, { scheduler: {} as never }),
+    T('shieldUntil: `options.scheduler` must be a scheduler, got an object (Object)'),
+  ),
+  'sh-callback-throws': behaves(
+    'shieldUntil',
+    'an `onDetachedExit` that throws',
+    'what it threw goes to config.onUnhandledError',
+    async () => {
+      const work = new Subject<never>();
+      const oops = new Error('oops');
+      const { subscription } = record(
+        work.pipe(
+          shieldUntil(undefined, {
+            onDetachedExit: () => {
+              throw oops;
+            },
+          }),
+        ),
+      );
+      subscription.unsubscribe();
+      work.complete();
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    },
+  ),
 
   // groupCancel
-  'gc-sources-undefined': throws('groupCancel', '`sources` undefined', () => groupCancel(undefined as never), T('groupCancel: `sources` must be an array or a record of ObservableInputs, got undefined')),
-  'gc-sources-observable': throws('groupCancel', '`sources` an Observable', () => groupCancel(of(1) as never), T('groupCancel: `sources` must be an array or a record of ObservableInputs, got an object (Observable)')),
-  'gc-sources-map': throws('groupCancel', '`sources` a Map', () => groupCancel(new Map() as never), T('groupCancel: `sources` must be an array or a record of ObservableInputs, got an object (Map)')),
-  'gc-element-index': throws('groupCancel', 'an array element that is not an ObservableInput', () => groupCancel([of(1), 5 as never]), T('groupCancel: `sources[1]` must be an ObservableInput, got number 5')),
-  'gc-element-key': throws('groupCancel', 'a record value that is not an ObservableInput', () => groupCancel({ user: of(1), orders: null as never }), T('groupCancel: `sources.orders` must be an ObservableInput, got null')),
-  'gc-concurrency-zero': throws('groupCancel', '`options.concurrency` 0', () => groupCancel([of(1)], { concurrency: 0 }), R('groupCancel: `options.concurrency` must be a whole number of at least 1, got 0')),
-  'gc-concurrency-fraction': throws('groupCancel', '`options.concurrency` 1.5', () => groupCancel([of(1)], { concurrency: 1.5 }), R('groupCancel: `options.concurrency` must be a whole number of at least 1, got 1.5')),
-  'gc-concurrency-nan': throws('groupCancel', '`options.concurrency` NaN', () => groupCancel([of(1)], { concurrency: NaN }), T('groupCancel: `options.concurrency` must be a number, got number NaN')),
-  'gc-mode': throws('groupCancel', '`options.mode` unknown', () => groupCancel([], { mode: 'race' as never }), T("groupCancel: `options.mode` must be 'fail-fast' or 'settle', got the string \"race\"")),
-  'gc-output': throws('groupCancel', '`options.output` unknown', () => groupCancel([], { output: 'zip' as never }), T("groupCancel: `options.output` must be 'collect' or 'merge', got the string \"zip\"")),
-  'gc-child-throws': behaves('groupCancel', 'a child that throws at subscribe', 'the children before it are cancelled, the ones after never start, then a GroupError', () => {
-    const exits: unknown[] = [];
-    let laterStarted = false;
-    const { events } = record(
-      groupCancel([NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit))), defer((): Observable<never> => { throw boom; }), defer(() => ((laterStarted = true), NEVER))]),
-    );
-    expect(exits).toEqual([{ kind: 'cancel', reason: boom }]);
-    expect(laterStarted).toBe(false);
-    expect(normalize(events)).toEqual(normalize([['error', new GroupError([boom])]]));
-  }),
+  'gc-sources-undefined': throws(
+    'groupCancel',
+    '`sources` undefined',
+    () => groupCancel(undefined as never),
+    T('groupCancel: `sources` must be an array or a record of ObservableInputs, got undefined'),
+  ),
+  'gc-sources-observable': throws(
+    'groupCancel',
+    '`sources` an Observable',
+    () => groupCancel(of(1) as never),
+    T('groupCancel: `sources` must be an array or a record of ObservableInputs, got an object (Observable)'),
+  ),
+  'gc-sources-map': throws(
+    'groupCancel',
+    '`sources` a Map',
+    () => groupCancel(new Map() as never),
+    T('groupCancel: `sources` must be an array or a record of ObservableInputs, got an object (Map)'),
+  ),
+  'gc-element-index': throws(
+    'groupCancel',
+    'an array element that is not an ObservableInput',
+    () => groupCancel([of(1), 5 as never]),
+    T('groupCancel: `sources[1]` must be an ObservableInput, got number 5'),
+  ),
+  'gc-element-key': throws(
+    'groupCancel',
+    'a record value that is not an ObservableInput',
+    () => groupCancel({ user: of(1), orders: null as never }),
+    T('groupCancel: `sources.orders` must be an ObservableInput, got null'),
+  ),
+  'gc-concurrency-zero': throws(
+    'groupCancel',
+    '`options.concurrency` 0',
+    () => groupCancel([of(1)], { concurrency: 0 }),
+    R('groupCancel: `options.concurrency` must be a whole number of at least 1, got 0'),
+  ),
+  'gc-concurrency-fraction': throws(
+    'groupCancel',
+    '`options.concurrency` 1.5',
+    () => groupCancel([of(1)], { concurrency: 1.5 }),
+    R('groupCancel: `options.concurrency` must be a whole number of at least 1, got 1.5'),
+  ),
+  'gc-concurrency-nan': throws(
+    'groupCancel',
+    '`options.concurrency` NaN',
+    () => groupCancel([of(1)], { concurrency: NaN }),
+    T('groupCancel: `options.concurrency` must be a number, got number NaN'),
+  ),
+  'gc-mode': throws(
+    'groupCancel',
+    '`options.mode` unknown',
+    () => groupCancel([], { mode: 'race' as never }),
+    T("groupCancel: `options.mode` must be 'fail-fast' or 'settle', got the string \"race\""),
+  ),
+  'gc-output': throws(
+    'groupCancel',
+    '`options.output` unknown',
+    () => groupCancel([], { output: 'zip' as never }),
+    T("groupCancel: `options.output` must be 'collect' or 'merge', got the string \"zip\""),
+  ),
+  'gc-child-throws': behaves(
+    'groupCancel',
+    'a child that throws at subscribe',
+    'the children before it are cancelled, the ones after never start, then a GroupError',
+    () => {
+      const exits: unknown[] = [];
+      let laterStarted = false;
+      const { events } = record(
+        groupCancel([
+          NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit))),
+          defer((): Observable<never> => {
+            throw boom;
+          }),
+          defer(() => ((laterStarted = true), NEVER)),
+        ]),
+      );
+      expect(exits).toEqual([{ kind: 'cancel', reason: boom }]);
+      expect(laterStarted).toBe(false);
+      expect(normalize(events)).toEqual(normalize([['error', new GroupError([boom])]]));
+    },
+  ),
 
   // cancelScope
-  'cs-owner-object': throws('cancelScope', '`options.owner` without onDestroy', () => cancelScope({ owner: {} as never }), T('cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got an object (Object)')),
-  'cs-owner-null': throws('cancelScope', '`options.owner` null', () => cancelScope({ owner: null as never }), T('cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got null')),
-  'cs-options-string': throws('cancelScope', '`options` a string', () => cancelScope('x' as never), T('cancelScope: `options` must be an object, got the string "x"')),
-  'cs-run-number': throws('cancelScope', '`scope.run(source)` with no ObservableInput', () => cancelScope().run(42 as never), T('scope.run: `source` must be an ObservableInput, got number 42')),
-  'cs-run-cancelled': behaves('cancelScope', '`scope.run` in a cancelled scope', 'nothing is subscribed; the observer gets a CancelledError with the scope’s reason', () => {
-    const scope = cancelScope();
-    scope.cancel('closed');
-    const errors: unknown[] = [];
-    const subscription = scope.run(NEVER, { error: (error) => errors.push(error) });
-    expect(subscription).toBe(Subscription.EMPTY);
-    expect(normalize(errors)).toEqual(normalize([new CancelledError('closed')]));
-  }),
+  'cs-owner-object': throws(
+    'cancelScope',
+    '`options.owner` without onDestroy',
+    () => cancelScope({ owner: {} as never }),
+    T('cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got an object (Object)'),
+  ),
+  'cs-owner-null': throws(
+    'cancelScope',
+    '`options.owner` null',
+    () => cancelScope({ owner: null as never }),
+    T('cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got null'),
+  ),
+  'cs-options-string': throws(
+    'cancelScope',
+    '`options` a string',
+    () => cancelScope('x' as never),
+    T('cancelScope: `options` must be an object, got the string "x"'),
+  ),
+  'cs-run-number': throws(
+    'cancelScope',
+    '`scope.run(source)` with no ObservableInput',
+    () => cancelScope().run(42 as never),
+    T('scope.run: `source` must be an ObservableInput, got number 42'),
+  ),
+  'cs-run-cancelled': behaves(
+    'cancelScope',
+    '`scope.run` in a cancelled scope',
+    'nothing is subscribed; the observer gets a CancelledError with the scope’s reason',
+    () => {
+      const scope = cancelScope();
+      scope.cancel('closed');
+      const errors: unknown[] = [];
+      const subscription = scope.run(NEVER, { error: (error) => errors.push(error) });
+      expect(subscription).toBe(Subscription.EMPTY);
+      expect(normalize(errors)).toEqual(normalize([new CancelledError('closed')]));
+    },
+  ),
 
   // fromAbortable
-  'fa-work-string': throws('fromAbortable', '`work` not a function', () => fromAbortable('fetch' as never), T('fromAbortable: `work` must be a function, got the string "fetch"')),
-  'fa-work-throws': behaves('fromAbortable', 'a `work` that throws', 'the subscriber gets what it threw; the signal is not aborted', () => {
-    let signal!: AbortSignal;
-    const { events } = record(fromAbortable((given) => { signal = given; throw boom; }));
-    expect(events).toEqual([['error', boom]]);
-    expect(signal.aborted).toBe(false);
-  }),
-  'fa-work-not-input': behaves('fromAbortable', 'a `work` returning no ObservableInput', 'the subscriber gets a TypeError saying so', () => {
-    const { events } = record(fromAbortable(() => 42 as never));
-    expect(events).toEqual([['error', new TypeError('fromAbortable: `work` must return a Promise or an ObservableInput, got number 42')]]);
-  }),
+  'fa-work-string': throws(
+    'fromAbortable',
+    '`work` not a function',
+    () => fromAbortable('fetch' as never),
+    T('fromAbortable: `work` must be a function, got the string "fetch"'),
+  ),
+  'fa-work-throws': behaves(
+    'fromAbortable',
+    'a `work` that throws',
+    'the subscriber gets what it threw; the signal is not aborted',
+    () => {
+      let signal!: AbortSignal;
+      const { events } = record(
+        fromAbortable((given) => {
+          signal = given;
+          throw boom;
+        }),
+      );
+      expect(events).toEqual([['error', boom]]);
+      expect(signal.aborted).toBe(false);
+    },
+  ),
+  'fa-work-not-input': behaves(
+    'fromAbortable',
+    'a `work` returning no ObservableInput',
+    'the subscriber gets a TypeError saying so',
+    () => {
+      const { events } = record(fromAbortable(() => 42 as never));
+      expect(events).toEqual([
+        ['error', new TypeError('fromAbortable: `work` must return a Promise or an ObservableInput, got number 42')],
+      ]);
+    },
+  ),
 
   // CancelledError
-  'ce-hostile-reason': behaves('CancelledError', 'a reason that cannot be turned into a string', 'a message all the same: "cancelled: [object Object]"', () => {
-    expect(new CancelledError(Object.create(null) as object).message).toBe('cancelled: [object Object]');
-  }),
+  'ce-hostile-reason': behaves(
+    'CancelledError',
+    'a reason that cannot be turned into a string',
+    'a message all the same: "cancelled: [object Object]"',
+    () => {
+      expect(new CancelledError(Object.create(null) as object).message).toBe('cancelled: [object Object]');
+    },
+  ),
 };
 
 /** The document's table rows: | id | function | bad input | what it gets |. */
@@ -235,7 +654,12 @@ function documentedRows(): { id: string; fn: string; input: string; gets: string
     .filter((line) => /^\| `[a-z0-9-]+` \|/.test(line))
     .map((line) => {
       const [id, fn, input, gets] = line.slice(2, -2).split(' | ');
-      return { id: id!.replaceAll('`', ''), fn: fn!.replaceAll('`', ''), input: input!, gets: gets!.replaceAll('\\|', '|') };
+      return {
+        id: id.replaceAll('`', ''),
+        fn: fn.replaceAll('`', ''),
+        input: input,
+        gets: gets.replaceAll('\\|', '|'),
+      };
     });
 }
 
@@ -265,7 +689,9 @@ describe('bad inputs (docs/bad-inputs.md)', () => {
   if (process.env['WRITE_BAD_INPUTS_DOC'] === '1') writeDocument();
 
   it('the document lists exactly these cases, in the same words', () => {
-    expect(documentedRows()).toEqual(Object.entries(cases).map(([id, c]) => ({ id, fn: c.fn, input: c.input, gets: c.gets })));
+    expect(documentedRows()).toEqual(
+      Object.entries(cases).map(([id, c]) => ({ id, fn: c.fn, input: c.input, gets: c.gets })),
+    );
   });
 
   it.each(Object.entries(cases))('%s', async (_id, c) => {

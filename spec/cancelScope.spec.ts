@@ -38,14 +38,7 @@ describe(cancelScope.name, () => {
       log.push('leaving block');
     }
     log.push('after block');
-    expect(log).toEqual([
-      'leaving block',
-      'a cancel',
-      'b cancel',
-      'b cleaned up',
-      'a cleaned up',
-      'after block',
-    ]);
+    expect(log).toEqual(['leaving block', 'a cancel', 'b cancel', 'b cleaned up', 'a cleaned up', 'after block']);
   });
 
   it('close() resolves only once every cleanup has settled, and gives the runs the reason', async () => {
@@ -184,7 +177,9 @@ describe(cancelScope.name, () => {
       );
       owner.destroy();
       await macrotask();
-      expect(normalize(takeUnhandled())).toEqual(normalize([new CleanupError([oops], new CancelledError(SCOPE_CLOSED))]));
+      expect(normalize(takeUnhandled())).toEqual(
+        normalize([new CleanupError([oops], new CancelledError(SCOPE_CLOSED))]),
+      );
     });
 
     it('unregisters from the owner when closed by other means', async () => {
@@ -218,7 +213,10 @@ describe(cancelScope.name, () => {
     it('sends a run its own errors, not close()', async () => {
       const scope = cancelScope();
       const errors: unknown[] = [];
-      scope.run(throwError(() => oops), { error: (error) => errors.push(error) });
+      scope.run(
+        throwError(() => oops),
+        { error: (error) => errors.push(error) },
+      );
       expect(errors).toEqual([oops]);
       await expect(scope.close()).resolves.toBeUndefined();
     });
@@ -242,5 +240,4 @@ describe(cancelScope.name, () => {
       expect(normalize(takeUnhandled())).toEqual(normalize([new CancelledError('too late')]));
     });
   });
-
 });

@@ -204,5 +204,4 @@ describe(cancellable.name, () => {
       expect(takeUnhandled()).toEqual([oops]);
     });
   });
-
 });

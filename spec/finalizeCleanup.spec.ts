@@ -26,10 +26,13 @@ describe(finalizeCleanup.name, () => {
       expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
     });
 
-    it("UNSUBSCRIBED when a downstream operator such as take() stops listening", () => {
+    it('UNSUBSCRIBED when a downstream operator such as take() stops listening', () => {
       const exits: Exit[] = [];
       of(1, 2, 3)
-        .pipe(finalizeCleanup((exit) => void exits.push(exit)), take(1))
+        .pipe(
+          finalizeCleanup((exit) => void exits.push(exit)),
+          take(1),
+        )
         .subscribe();
       expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
     });
@@ -37,7 +40,10 @@ describe(finalizeCleanup.name, () => {
     it("the value a cancellable's trigger emitted", () => {
       const exits: Exit[] = [];
       const stop = new Subject<string>();
-      NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), cancellable(stop)).subscribe({ error: () => {} });
+      NEVER.pipe(
+        finalizeCleanup((exit) => void exits.push(exit)),
+        cancellable(stop),
+      ).subscribe({ error: () => {} });
       stop.next('user pressed stop');
       expect(exits).toEqual([{ kind: 'cancel', reason: 'user pressed stop' }]);
     });
@@ -46,7 +52,10 @@ describe(finalizeCleanup.name, () => {
       const exits: Exit[] = [];
       const errors: unknown[] = [];
       const stop = new Subject<void>();
-      NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), cancellable(stop)).subscribe({
+      NEVER.pipe(
+        finalizeCleanup((exit) => void exits.push(exit)),
+        cancellable(stop),
+      ).subscribe({
         error: (error) => errors.push(error),
       });
       stop.next();
@@ -151,7 +160,12 @@ describe(finalizeCleanup.name, () => {
         ),
       );
       expect(calls).toBe(1);
-      expect(normalize(events)).toEqual(normalize([['next', 1], ['error', new CleanupError([oops])]]));
+      expect(normalize(events)).toEqual(
+        normalize([
+          ['next', 1],
+          ['error', new CleanupError([oops])],
+        ]),
+      );
     });
 
     it('when the subscriber is already closed at subscribe time, without subscribing to the source', () => {
@@ -221,7 +235,10 @@ describe(finalizeCleanup.name, () => {
         expect(events).toEqual([['next', 1]]);
         await jest.advanceTimersByTimeAsync(1);
         expect(normalize(events)).toEqual(
-          normalize([['next', 1], ['error', new CleanupError([new CleanupTimeoutError(1000)])]]),
+          normalize([
+            ['next', 1],
+            ['error', new CleanupError([new CleanupTimeoutError(1000)])],
+          ]),
         );
         late.reject(oops);
         await jest.advanceTimersByTimeAsync(1);
@@ -234,7 +251,9 @@ describe(finalizeCleanup.name, () => {
     it('uses the scheduler it is given for the timeout', () => {
       const schedule = jest.spyOn(asyncScheduler, 'schedule');
       const scheduler = { now: () => 0, schedule: jest.fn(() => new Subscription()) };
-      of(1).pipe(finalizeCleanup(() => NEVER, { timeout: 5, scheduler })).subscribe();
+      of(1)
+        .pipe(finalizeCleanup(() => NEVER, { timeout: 5, scheduler }))
+        .subscribe();
       expect(scheduler.schedule).toHaveBeenCalledWith(expect.any(Function), 5);
       expect(schedule).not.toHaveBeenCalled();
     });
@@ -311,5 +330,4 @@ describe(finalizeCleanup.name, () => {
       return macrotask().then(() => expect(errors).toEqual([boom]));
     });
   });
-
 });

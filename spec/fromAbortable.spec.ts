@@ -16,7 +16,7 @@ function capture<T>(work: (signal: AbortSignal) => ReturnType<Parameters<typeof 
     signals.push(signal);
     return work(signal);
   });
-  return { source, signal: () => signals[0]! };
+  return { source, signal: () => signals[0] };
 }
 
 describe(fromAbortable.name, () => {
@@ -190,7 +190,6 @@ describe(fromAbortable.name, () => {
         new TypeError('fromAbortable: `work` must return a Promise or an ObservableInput, got number 42'),
       ]);
     });
-
   });
 
   it('is lazy: nothing runs until subscribed', () => {

@@ -55,5 +55,4 @@ describe(groupCancel.name, () => {
     const wrong: Observable<number[]> = groupCancel([of(1), of('a')]);
     expect([tuple, rec, merged, wrong].every((each) => each instanceof Observable)).toBe(true);
   });
-
 });

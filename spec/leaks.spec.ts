@@ -44,7 +44,11 @@ function expectNoAbortListeners(signal: AbortSignal): void {
 }
 
 /** Subscribes and checks the subscription ended with the expected kind. */
-function expectEnd(source: Observable<unknown>, end: 'complete' | 'error', act: (subscription: Subscription) => void = noop) {
+function expectEnd(
+  source: Observable<unknown>,
+  end: 'complete' | 'error',
+  act: (subscription: Subscription) => void = noop,
+) {
   let ended: string | null = null;
   const subscription = source.subscribe({ error: () => (ended = 'error'), complete: () => (ended = 'complete') });
   act(subscription);
@@ -68,7 +72,10 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
     },
     'cancel (plain unsubscribe)': (track) => {
       const source = tracked(track, 'source', new Subject<object>());
-      source.pipe(finalizeCleanup(tracked(track, 'cleanup', () => {}))).subscribe(noop).unsubscribe();
+      source
+        .pipe(finalizeCleanup(tracked(track, 'cleanup', () => {})))
+        .subscribe(noop)
+        .unsubscribe();
     },
     'cancel that starts an asynchronous cleanup, which then finishes': (track) => {
       const done = tracked(track, 'cleanup work', new Subject<void>());
@@ -91,10 +98,17 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
       const trigger = tracked(track, 'trigger', new Subject<object>());
       const done = tracked(track, 'cleanup work', new Subject<void>());
       const source = tracked(track, 'source', new Subject<object>());
-      expectEnd(source.pipe(finalizeCleanup(() => done), cancellable(trigger)), 'error', () => {
-        trigger.next(tracked(track, 'reason', {}));
-        done.complete();
-      });
+      expectEnd(
+        source.pipe(
+          finalizeCleanup(() => done),
+          cancellable(trigger),
+        ),
+        'error',
+        () => {
+          trigger.next(tracked(track, 'reason', {}));
+          done.complete();
+        },
+      );
     },
     "the caller's AbortSignal, plain unsubscribe": (track) => {
       const source = tracked(track, 'source', new Subject<object>());
@@ -103,7 +117,9 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
     },
     'an AbortSignal that aborts': (track) => {
       const controller = new AbortController();
-      expectEnd(NEVER.pipe(cancellable(controller.signal)), 'error', () => controller.abort(tracked(track, 'reason', {})));
+      expectEnd(NEVER.pipe(cancellable(controller.signal)), 'error', () =>
+        controller.abort(tracked(track, 'reason', {})),
+      );
       expectNoAbortListeners(controller.signal);
     },
   },
@@ -115,11 +131,18 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
     'deadline passes, an asynchronous cleanup then finishes': (track) => {
       const done = tracked(track, 'cleanup work', new Subject<void>());
       const source = tracked(track, 'source', new Subject<object>());
-      expectEnd(source.pipe(finalizeCleanup(() => done), timeoutCancel({ total: 1, scheduler })), 'error', () => {
-        source.next(tracked(track, 'value', {}));
-        scheduler.flush();
-        done.complete();
-      });
+      expectEnd(
+        source.pipe(
+          finalizeCleanup(() => done),
+          timeoutCancel({ total: 1, scheduler }),
+        ),
+        'error',
+        () => {
+          source.next(tracked(track, 'value', {}));
+          scheduler.flush();
+          done.complete();
+        },
+      );
       expectNoPendingTimers();
     },
     'each, then a fallback': (track) => {
@@ -189,6 +212,8 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
       const scope = cancelScope({ owner: { onDestroy: (callback) => void (destroy = callback) } });
       scope.run(tracked(track, 'work', new Subject<object>()));
       destroy();
+      // Drops the scope's callback, so that only the scope can keep it alive.
+      // eslint-disable-next-line no-useless-assignment
       destroy = noop;
     },
   },
@@ -214,9 +239,12 @@ const cases = Object.entries(scenarios).flatMap(([operator, ends]) =>
 jest.setTimeout(60_000);
 
 describe('leaks', () => {
-  it.each(cases)('%s, %s: at most 8 bytes retained per cycle, no timer or listener left', async (_operator, _end, run) => {
-    expect(await retainedBytesPerCycle(() => run(noTrack))).toBeLessThanOrEqual(8);
-  });
+  it.each(cases)(
+    '%s, %s: at most 8 bytes retained per cycle, no timer or listener left',
+    async (_operator, _end, run) => {
+      expect(await retainedBytesPerCycle(() => run(noTrack))).toBeLessThanOrEqual(8);
+    },
+  );
 
   it.each(cases)('%s, %s: everything handed to the operator can be collected', async (_operator, _end, run) => {
     expect(await survivors(run)).toEqual([]);
@@ -244,7 +272,10 @@ describe('leaks', () => {
     it('finds what a leaky operator keeps alive', async () => {
       const left = await survivors((track) => {
         const source = tracked(track, 'source', new Subject<object>());
-        source.pipe(leaky()).subscribe(tracked(track, 'observer', { next: noop })).unsubscribe();
+        source
+          .pipe(leaky())
+          .subscribe(tracked(track, 'observer', { next: noop }))
+          .unsubscribe();
       });
       // The source is kept (through the subscription list); the observer is not,
       // since a closed subscriber lets go of it: the check sees the difference.

@@ -18,7 +18,9 @@ jest.setTimeout(PROPERTY_TIMEOUT);
 describe('invariants over generated chains', () => {
   it('hold for every generated case', () => {
     check('invariants', invariantCase, ({ chain, unsubscribeAt }) => {
-      const world = inWorld(new TestScheduler(() => {}), (world) => world.subscribe(build(world, chain), unsubscribeAt));
+      const world = inWorld(new TestScheduler(() => {}), (world) =>
+        world.subscribe(build(world, chain), unsubscribeAt),
+      );
       expect(violations(world)).toEqual([]);
     });
   });

@@ -35,7 +35,10 @@ const timeline = (step = 2, offset = 0, maxSlots = 8): fc.Arbitrary<SourceSpec> 
     .record({
       slots: fc.uniqueArray(fc.nat({ max: maxSlots }), { maxLength: 4 }).map((s) => [...s].sort((a, b) => a - b)),
       end: fc.oneof(
-        fc.record({ kind: fc.constantFrom('complete' as const, 'error' as const), after: fc.integer({ min: 1, max: 4 }) }),
+        fc.record({
+          kind: fc.constantFrom('complete' as const, 'error' as const),
+          after: fc.integer({ min: 1, max: 4 }),
+        }),
         fc.constant({ kind: 'never' as const }),
       ),
     })
@@ -132,9 +135,14 @@ describe('models predict the exact output', () => {
       const children: readonly GroupChild[] = c.children;
       const actual = observe((helpers) => {
         const sources = children.map((child, index) =>
-          sourceOf(helpers, child.source, childSourceError(index)).pipe(finalizeCleanup(cleanupOf(helpers, child.cleanup))),
+          sourceOf(helpers, child.source, childSourceError(index)).pipe(
+            finalizeCleanup(cleanupOf(helpers, child.cleanup)),
+          ),
         );
-        const result = groupCancel(sources, { mode: c.settle ? 'settle' : 'fail-fast', output: c.merge ? 'merge' : 'collect' });
+        const result = groupCancel(sources, {
+          mode: c.settle ? 'settle' : 'fail-fast',
+          output: c.merge ? 'merge' : 'collect',
+        });
         return c.cancelAt === null ? result : result.pipe(cancellable(helpers.hot(`${'-'.repeat(c.cancelAt)}x`)));
       });
       expectPrediction(actual, groupCancelModel(children, c));
@@ -181,7 +189,7 @@ describe('oracles: equal to RxJS where the semantics coincide', () => {
         : [frame, kind, value],
     );
 
-  it("timeoutCancel({ each }) with instant cleanups equals timeout(each)", () => {
+  it('timeoutCancel({ each }) with instant cleanups equals timeout(each)', () => {
     check('oracle: timeout(each)', fc.record({ source: hotTimeline, each: fc.integer({ min: 1, max: 7 }) }), (c) => {
       const side = (operator: OperatorFunction<string, string>) =>
         run((helpers) => {

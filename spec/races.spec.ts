@@ -41,13 +41,17 @@ async function withUnhandled(body: (reports: unknown[]) => Promise<void>): Promi
 
 describe('races of Promise cleanups and AbortSignals', () => {
   it('cancellable(signal) waits for every Promise cleanup, whatever order they settle in', async () => {
-    const cases = fc.record({ scheduler: fc.scheduler(), cleanups: fc.integer({ min: 1, max: 4 }), fails: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }) });
+    const cases = fc.record({
+      scheduler: fc.scheduler(),
+      cleanups: fc.integer({ min: 1, max: 4 }),
+      fails: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    });
     await checkAsync('race: cancellable waits for Promise cleanups', cases, async ({ scheduler, cleanups, fails }) => {
       const settled: number[] = [];
       const events: string[] = [];
       const controller = new AbortController();
       const reports = await withUnhandled(async () => {
-        let source = NEVER as import('rxjs').Observable<never>;
+        let source = NEVER;
         for (let i = 0; i < cleanups; i++) {
           const index = i;
           source = source.pipe(
@@ -62,7 +66,10 @@ describe('races of Promise cleanups and AbortSignals', () => {
         source.pipe(cancellable(controller.signal)).subscribe({
           error: (error) => events.push(`error after ${settled.length} cleanups: ${(error as Error).name}`),
         });
-        scheduler.scheduleFunction(async () => controller.abort('stop'))();
+        void scheduler.scheduleFunction(() => {
+          controller.abort('stop');
+          return Promise.resolve();
+        })();
         await settleAll(scheduler);
       });
       // Cleanups run one after the other, source side first, each awaited.
@@ -75,7 +82,11 @@ describe('races of Promise cleanups and AbortSignals', () => {
   });
 
   it('fromAbortable: a result that wins the race is delivered, an abort that wins aborts, nothing is lost', async () => {
-    const cases = fc.record({ scheduler: fc.scheduler(), outcome: fc.constantFrom('resolves', 'rejects'), lateAnswer: fc.constantFrom('abort reason', 'other error') });
+    const cases = fc.record({
+      scheduler: fc.scheduler(),
+      outcome: fc.constantFrom('resolves', 'rejects'),
+      lateAnswer: fc.constantFrom('abort reason', 'other error'),
+    });
     await checkAsync('race: fromAbortable', cases, async ({ scheduler, outcome, lateAnswer }) => {
       const delivered: string[] = [];
       let signal!: AbortSignal;
@@ -100,7 +111,10 @@ describe('races of Promise cleanups and AbortSignals', () => {
           complete: () => delivered.push('complete'),
         });
         // ...and the subscriber may leave before or after.
-        scheduler.scheduleFunction(async () => subscription.unsubscribe())();
+        void scheduler.scheduleFunction(() => {
+          subscription.unsubscribe();
+          return Promise.resolve();
+        })();
         await settleAll(scheduler);
       });
       if (signal.aborted) {
@@ -117,7 +131,11 @@ describe('races of Promise cleanups and AbortSignals', () => {
   });
 
   it('a cancel scope closes only once every Promise cleanup has settled, in any order', async () => {
-    const cases = fc.record({ scheduler: fc.scheduler(), runs: fc.integer({ min: 1, max: 4 }), failing: fc.nat({ max: 4 }) });
+    const cases = fc.record({
+      scheduler: fc.scheduler(),
+      runs: fc.integer({ min: 1, max: 4 }),
+      failing: fc.nat({ max: 4 }),
+    });
     await checkAsync('race: cancelScope close', cases, async ({ scheduler, runs, failing }) => {
       const scope = cancelScope();
       const settled = new Set<number>();
@@ -136,11 +154,12 @@ describe('races of Promise cleanups and AbortSignals', () => {
       let closed: 'resolved' | 'rejected' | null = null;
       let settledWhenClosed = -1;
       const reports = await withUnhandled(async () => {
-        scheduler.scheduleFunction(async () => {
-          scope.close().then(
+        void scheduler.scheduleFunction(() => {
+          void scope.close().then(
             () => ((closed = 'resolved'), (settledWhenClosed = settled.size)),
             () => ((closed = 'rejected'), (settledWhenClosed = settled.size)),
           );
+          return Promise.resolve();
         })();
         await settleAll(scheduler);
         await Promise.resolve();

@@ -84,7 +84,12 @@ describe(shieldUntil.name, () => {
       const controller = new AbortController();
       const exits: Exit[] = [];
       const work = new Subject<number>();
-      const { subscription } = record(work.pipe(finalizeCleanup((exit) => void exits.push(exit)), shieldUntil(controller.signal)));
+      const { subscription } = record(
+        work.pipe(
+          finalizeCleanup((exit) => void exits.push(exit)),
+          shieldUntil(controller.signal),
+        ),
+      );
       subscription.unsubscribe();
       controller.abort('shutting down');
       expect(work.observed).toBe(false);
@@ -126,7 +131,7 @@ describe(shieldUntil.name, () => {
     }
   });
 
-  it("in 'defer' mode, makes cancellable wait for the work, then report CancelledError", async () => {
+  it("in 'defer' mode, makes cancellable wait for the work, then report CancelledError", () => {
     const work = new Subject<number>();
     const stop = new Subject<string>();
     const { events } = record(work.pipe(shieldUntil(undefined, { mode: 'defer' }), cancellable(stop)));

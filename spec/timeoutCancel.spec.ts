@@ -89,7 +89,12 @@ describe(timeoutCancel.name, () => {
     const reschedule = new Subject<number>();
     const exits: Exit[] = [];
     const oops = new Error('oops');
-    const { events } = record(NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)), timeoutCancel({ reschedule })));
+    const { events } = record(
+      NEVER.pipe(
+        finalizeCleanup((exit) => void exits.push(exit)),
+        timeoutCancel({ reschedule }),
+      ),
+    );
     reschedule.error(oops);
     expect(exits).toEqual([{ kind: 'cancel', reason: oops }]);
     expect(events).toEqual([['error', oops]]);

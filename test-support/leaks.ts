@@ -12,7 +12,7 @@ export function collectGarbage(): void {
 
 function median(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
+  return sorted[sorted.length >> 1];
 }
 
 /**
@@ -22,10 +22,7 @@ function median(samples: readonly number[]): number {
  * Promise jobs the cycles queued run before each measurement: work that is
  * merely pending is not a leak.
  */
-export async function retainedBytesPerCycle(
-  cycle: () => void,
-  { cycles = 30_000, runs = 3 } = {},
-): Promise<number> {
+export async function retainedBytesPerCycle(cycle: () => void, { cycles = 30_000, runs = 3 } = {}): Promise<number> {
   for (let i = 0; i < 1_000; i++) cycle();
   await settle();
   const samples: number[] = [];
@@ -54,10 +51,11 @@ export async function survivors(scenario: (track: (object: object, label: string
   const alive = new Set<string>();
   const registry = new FinalizationRegistry<string>((label) => alive.delete(label));
   // In a function of its own, so that nothing of the scenario stays on this stack.
-  (() => scenario((object, label) => {
-    alive.add(label);
-    registry.register(object, label);
-  }))();
+  (() =>
+    scenario((object, label) => {
+      alive.add(label);
+      registry.register(object, label);
+    }))();
   for (let attempt = 0; attempt < 10 && alive.size > 0; attempt++) {
     collectGarbage();
     collectGarbage();

@@ -8,7 +8,7 @@ import { TestScheduler } from 'rxjs/testing';
  * and a log written after an `await` reads the frame it resumed in.
  * (TestScheduler.run flushes everything first and runs promise jobs after.)
  */
-export function steppedScheduler(): { scheduler: TestScheduler; runUntilIdle(): Promise<void> } {
+export function steppedScheduler(): { scheduler: TestScheduler; runUntilIdle: () => Promise<void> } {
   const scheduler = new TestScheduler(() => {
     throw new Error('steppedScheduler takes no marble assertions');
   });
@@ -18,7 +18,7 @@ export function steppedScheduler(): { scheduler: TestScheduler; runUntilIdle(): 
       const action = scheduler.actions.shift();
       if (action === undefined) return;
       scheduler.frame = action.delay!;
-      const error = action.execute(action.state, action.delay!);
+      const error = action.execute(action.state, action.delay) as Error | undefined;
       if (error) throw error;
     }
   };

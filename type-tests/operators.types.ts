@@ -143,7 +143,7 @@ describeTypes('groupCancel', () => {
   expectTypeOf(groupCancel([of(1), of('a'), Promise.resolve(true)])).toEqualTypeOf<
     Observable<[number, string, boolean]>
   >();
-  expectTypeOf(groupCancel({ n: of(1), s: interval(1).pipe(map(String)) })).toEqualTypeOf<
+  expectTypeOf(groupCancel({ n: of(1), s: interval(1).pipe(map((n) => String(n))) })).toEqualTypeOf<
     Observable<{ n: number; s: string }>
   >();
   // Settling gives each child's SettledResult.

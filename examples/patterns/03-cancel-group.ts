@@ -22,7 +22,9 @@ export default {
 
     return groupCancel(tasks, { mode: 'settle' }).pipe(
       tap((results) =>
-        log(`results ${results.map((result) => (result.status === 'fulfilled' ? result.value : 'CancelledError')).join(', ')}`),
+        log(
+          `results ${results.map((result) => (result.status === 'fulfilled' ? result.value : 'CancelledError')).join(', ')}`,
+        ),
       ),
     );
   },

@@ -27,7 +27,7 @@ export default {
       catchError((error: unknown) => {
         if (error instanceof GroupError) {
           const [first] = error.errors as Error[];
-          log(`caller saw ExceptionGroup of ${error.errors.length}: ${first!.message}`);
+          log(`caller saw ExceptionGroup of ${error.errors.length}: ${first.message}`);
         }
         return EMPTY;
       }),

@@ -7,7 +7,7 @@ import type { ObservableInput, SchedulerLike } from 'rxjs';
  */
 export interface ExampleEnv {
   readonly scheduler: SchedulerLike;
-  log(message: string): void;
+  readonly log: (message: string) => void;
 }
 
 /** One of the twelve reference patterns, reproduced with rxjs-cancel. */

@@ -32,7 +32,12 @@ export function awaitCleanup(
 ): void {
   waiter.hold();
   const run = new CleanupRun(waiter, timeout);
-  if (timeout !== Infinity) run.add(scheduler.schedule(() => run.timedOut(), timeout));
+  if (timeout !== Infinity)
+    run.add(
+      scheduler.schedule(() => {
+        run.timedOut();
+      }, timeout),
+    );
   try {
     from(work).subscribe(run);
   } catch (error) {

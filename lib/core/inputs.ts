@@ -60,6 +60,8 @@ export function describeValue(value: unknown): string {
     case 'string':
       return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
     case 'object':
+      // An object made with Object.create(null) has no constructor.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       return `an object (${value.constructor?.name || 'Object'})`;
     case 'function':
       return 'a function';
@@ -67,6 +69,8 @@ export function describeValue(value: unknown): string {
     case 'symbol':
       return String(value);
     default:
+      // A number, bigint or boolean: primitives, whose String() is their value.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       return `${typeof value} ${String(value)}`;
   }
 }
@@ -101,6 +105,7 @@ export function checkDate(fn: string, name: string, value: unknown): Date {
 
 /** Checks that `options`, when given, is a plain options object. */
 export function checkOptions<O extends object>(fn: string, options: O | undefined): O | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers exist
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     invalid(fn, 'options', 'an object', options);
   }
@@ -109,7 +114,7 @@ export function checkOptions<O extends object>(fn: string, options: O | undefine
 
 /** Checks that `value`, when given as `name` to `fn`, is one of `choices`; returns it, or `choices[0]`. */
 export function checkChoice<C extends string>(fn: string, name: string, value: unknown, choices: readonly C[]): C {
-  if (value === undefined) return choices[0]!;
+  if (value === undefined) return choices[0];
   if (!choices.includes(value as C)) invalid(fn, name, choices.map((choice) => `'${choice}'`).join(' or '), value);
   return value as C;
 }

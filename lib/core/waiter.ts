@@ -60,6 +60,8 @@ export const UNHANDLED: Waiter = {
   release() {},
 };
 
+// Called with .call(subscription): unbound on purpose.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const plainUnsubscribe = Subscription.prototype.unsubscribe;
 
 /**

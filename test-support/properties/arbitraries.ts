@@ -11,7 +11,10 @@ export const sourceSpec = (hot: fc.Arbitrary<boolean> = fc.boolean()): fc.Arbitr
       hot,
       values: fc.uniqueArray(fc.nat({ max: 12 }), { maxLength: 4 }).map((frames) => [...frames].sort((a, b) => a - b)),
       end: fc.oneof(
-        fc.record({ kind: fc.constantFrom('complete' as const, 'error' as const), after: fc.integer({ min: 1, max: 6 }) }),
+        fc.record({
+          kind: fc.constantFrom('complete' as const, 'error' as const),
+          after: fc.integer({ min: 1, max: 6 }),
+        }),
         fc.constant({ kind: 'never' as const }),
       ),
     })
@@ -28,12 +31,25 @@ export const cleanupSpec: fc.Arbitrary<CleanupSpec> = fc.record({
 
 const triggerSpec: fc.Arbitrary<TriggerSpec> = fc.oneof(
   fc.constant({ kind: 'never' as const }),
-  fc.record({ kind: fc.constantFrom('value' as const, 'error' as const, 'signal' as const), frame: fc.nat({ max: 14 }) }),
+  fc.record({
+    kind: fc.constantFrom('value' as const, 'error' as const, 'signal' as const),
+    frame: fc.nat({ max: 14 }),
+  }),
 );
 
 const leafStage: fc.Arbitrary<Stage> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('finalizeCleanup' as const), cleanup: cleanupSpec, timeout: fc.option(fc.nat({ max: 4 })) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('cancellable' as const), trigger: triggerSpec, complete: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('finalizeCleanup' as const),
+      cleanup: cleanupSpec,
+      timeout: fc.option(fc.nat({ max: 4 })),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('cancellable' as const), trigger: triggerSpec, complete: fc.boolean() }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -43,7 +59,14 @@ const leafStage: fc.Arbitrary<Stage> = fc.oneof(
       outcome: fc.constantFrom('error' as const, 'complete' as const, 'fallback' as const, 'fallback throws' as const),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('shieldUntil' as const), release: fc.integer({ min: 0, max: 8 }), defer: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('shieldUntil' as const),
+      release: fc.integer({ min: 0, max: 8 }),
+      defer: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ op: 'map' as const }) },
 );
 

@@ -19,8 +19,7 @@ export interface CleanupSpec {
 }
 
 export type TriggerSpec =
-  | { readonly kind: 'value' | 'error' | 'signal'; readonly frame: number }
-  | { readonly kind: 'never' };
+  { readonly kind: 'value' | 'error' | 'signal'; readonly frame: number } | { readonly kind: 'never' };
 
 export type Stage =
   | { readonly op: 'finalizeCleanup'; readonly cleanup: CleanupSpec; readonly timeout: number | null }

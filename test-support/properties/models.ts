@@ -65,7 +65,11 @@ export function finalizeCleanupModel(
   if (!cancelledBeforeSettled) {
     // The downstream is still there when the cleanup settles: try/finally.
     if (source.end.kind === 'error') {
-      notifications.push([settled, 'E', cleanup.fails ? new CleanupError([cleanupError()], sourceError()) : sourceError()]);
+      notifications.push([
+        settled,
+        'E',
+        cleanup.fails ? new CleanupError([cleanupError()], sourceError()) : sourceError(),
+      ]);
     } else if (cleanup.fails) {
       notifications.push([settled, 'E', new CleanupError([cleanupError()])]);
     } else {
@@ -143,9 +147,15 @@ export function timeoutCancelModel(source: SourceSpec, cleanup: CleanupPlan, pla
   const [due, which] = deadline();
   if (due < visibleEnd) return timeOut(due, which);
   if (source.end.kind === 'error') {
-    notifications.push([visibleEnd, 'E', cleanup.fails ? new CleanupError([cleanupError()], sourceError()) : sourceError()]);
+    notifications.push([
+      visibleEnd,
+      'E',
+      cleanup.fails ? new CleanupError([cleanupError()], sourceError()) : sourceError(),
+    ]);
   } else if (source.end.kind === 'complete') {
-    notifications.push(cleanup.fails ? [visibleEnd, 'E', new CleanupError([cleanupError()])] : [visibleEnd, 'C', undefined]);
+    notifications.push(
+      cleanup.fails ? [visibleEnd, 'E', new CleanupError([cleanupError()])] : [visibleEnd, 'C', undefined],
+    );
   }
   return { notifications, unhandled: [] };
 }
@@ -179,7 +189,9 @@ export function groupCancelModel(
   const events: Event[] = children
     .flatMap((child, index): Event[] => [
       ...child.source.values.map((at, k): Event => ({ at, child: index, kind: 'value', value: letter(k) })),
-      ...(child.source.end.kind === 'never' ? [] : [{ at: child.source.end.frame + child.cleanup.duration, child: index, kind: 'end' as const }]),
+      ...(child.source.end.kind === 'never'
+        ? []
+        : [{ at: child.source.end.frame + child.cleanup.duration, child: index, kind: 'end' as const }]),
     ])
     .sort((a, b) => a.at - b.at);
 
@@ -229,7 +241,7 @@ export function groupCancelModel(
       continue;
     }
     ended.add(event.child);
-    const child = children[event.child]!;
+    const child = children[event.child];
     const failed = child.source.end.kind === 'error' || child.cleanup.fails;
     if (failed) {
       const error =
@@ -252,7 +264,9 @@ export function groupCancelModel(
     }
     if (ended.size === size) {
       if (options.merge) {
-        notifications.push(rejections.length > 0 ? [event.at, 'E', new GroupError(rejections)] : [event.at, 'C', undefined]);
+        notifications.push(
+          rejections.length > 0 ? [event.at, 'E', new GroupError(rejections)] : [event.at, 'C', undefined],
+        );
       } else {
         notifications.push([event.at, 'N', options.settle ? results : last], [event.at, 'C', undefined]);
       }
@@ -271,7 +285,9 @@ export function groupCancelModel(
 export function shieldUntilModel(
   source: SourceSpec,
   releaseAfter: number,
-  downstream: { readonly kind: 'unsubscribe'; readonly at: number } | { readonly kind: 'timeout'; readonly total: number; readonly defer: boolean },
+  downstream:
+    | { readonly kind: 'unsubscribe'; readonly at: number }
+    | { readonly kind: 'timeout'; readonly total: number; readonly defer: boolean },
 ): Prediction {
   const notifications: Note[] = [];
   const unhandled: Report[] = [];
@@ -290,7 +306,12 @@ export function shieldUntilModel(
     return { notifications, unhandled };
   }
   const seen = source.values.filter((at) => at < leaveAt).length;
-  const error = new DeadlineError({ deadline: 'total', seen, lastValue: seen === 0 ? null : letter(seen - 1), meta: undefined });
+  const error = new DeadlineError({
+    deadline: 'total',
+    seen,
+    lastValue: seen === 0 ? null : letter(seen - 1),
+    meta: undefined,
+  });
   if (!downstream.defer) {
     // Detach: the canceller reports at once; the work's failure is unhandled.
     notifications.push([leaveAt, 'E', error]);

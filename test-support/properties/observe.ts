@@ -14,10 +14,7 @@ export interface Observed {
  * Errors are normalized (class, message, what they carry), so a model can
  * write the errors it expects.
  */
-export function observe(
-  build: (helpers: RunHelpers) => Observable<unknown>,
-  unsubscribeAt?: number,
-): Observed {
+export function observe(build: (helpers: RunHelpers) => Observable<unknown>, unsubscribeAt?: number): Observed {
   const scheduler = new TestScheduler(() => {});
   const notifications: [number, 'N' | 'E' | 'C', unknown][] = [];
   const unhandled: [number, unknown][] = [];

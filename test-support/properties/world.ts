@@ -81,10 +81,7 @@ export class World {
 }
 
 /** Runs `scenario` in TestScheduler virtual time with config.onUnhandledError recorded, and returns its world. */
-export function inWorld(
-  scheduler: TestScheduler,
-  scenario: (world: World) => void,
-): World {
+export function inWorld(scheduler: TestScheduler, scenario: (world: World) => void): World {
   let world!: World;
   const previous = config.onUnhandledError;
   try {
@@ -110,7 +107,7 @@ function carried(observed: unknown, into: Set<unknown>): void {
   else if (observed instanceof AggregateError) for (const each of observed.errors) carried(each, into);
   else if (!(observed instanceof Error)) for (const each of Object.values(observed)) carried(each, into);
   if ('cause' in observed) carried(observed.cause, into);
-  if ('reason' in observed) carried((observed as { reason: unknown }).reason, into);
+  if ('reason' in observed) carried(observed.reason, into);
 }
 
 /** Invariant violations of a world after virtual time has settled; empty when all hold. */
@@ -120,7 +117,7 @@ export function violations(world: World, options: { shieldedRunsMayStayOpen?: bo
   // 1. Every cleanup runs exactly once, never before its subscription ends.
   world.stageRuns.forEach((run, index) => {
     if (run.cleanupCalls.length !== 1) found.push(`stage run ${index}: cleanup ran ${run.cleanupCalls.length} times`);
-    else if (run.upstreamStarted && (run.upstreamEnded === null || run.cleanupCalls[0]! < run.upstreamEnded)) {
+    else if (run.upstreamStarted && (run.upstreamEnded === null || run.cleanupCalls[0] < run.upstreamEnded)) {
       found.push(`stage run ${index}: cleanup ran before its subscription ended`);
     }
   });
