@@ -6,6 +6,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import rxjsX from 'eslint-plugin-rxjs-x';
 import { defineConfig } from 'eslint/config';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
@@ -61,7 +62,12 @@ export default defineConfig(
   {
     files: ['**/*.{js,mjs,cjs}'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Evaluated in the page by playwright.
+    files: ['runtime-tests/browser.test.mjs'],
+    languageOptions: { globals: { window: 'readonly' } },
   },
   prettier,
 );
