@@ -113,15 +113,44 @@ export function groupCancel<const S extends GroupSources>(
   sources: S,
   options?: GroupCancelOptions & { readonly mode?: 'fail-fast'; readonly output?: 'collect' },
 ): Observable<Values<S>>;
+/**
+ * A settling group (`gather(return_exceptions=True)`, `Promise.allSettled`):
+ * no child's failure cancels the others; when all have ended, emits how each
+ * ended, as an array or record of {@link SettledResult}s.
+ *
+ * @see {@link groupCancel} (the first signature) for the whole story.
+ * @param sources An array or a record of ObservableInputs.
+ * @param options `mode: 'settle'`, and `concurrency`.
+ * @return An Observable of one array or record of SettledResults.
+ */
 export function groupCancel<const S extends GroupSources>(
   sources: S,
   options: GroupCancelOptions & { readonly mode: 'settle'; readonly output?: 'collect' },
 ): Observable<Settled<S>>;
+/**
+ * A merging group: the children's values as they come, like `merge`; in
+ * `'fail-fast'` mode the first failure cancels the rest and the group errors
+ * with a {@link GroupError} once they have cleaned up; in `'settle'` mode the
+ * errors are reported together when all have ended.
+ *
+ * @see {@link groupCancel} (the first signature) for the whole story.
+ * @param sources An array or a record of ObservableInputs.
+ * @param options `output: 'merge'`, and `mode`, `concurrency`.
+ * @return An Observable of the children's values.
+ */
 export function groupCancel<const S extends GroupSources>(
   sources: S,
   options: GroupCancelOptions & { readonly output: 'merge' },
 ): Observable<Merged<S>>;
-/** With a mode or output known only at run time, the result is only known to be an Observable. */
+/**
+ * With a mode or output known only at run time, the result is only known to
+ * be an Observable.
+ *
+ * @see {@link groupCancel} (the first signature) for the whole story.
+ * @param sources An array or a record of ObservableInputs.
+ * @param options `mode`, `output`, `concurrency`.
+ * @return An Observable of results (collect) or values (merge).
+ */
 export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown>;
 export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown> {
   const settings = settingsOf(sources, options);

@@ -188,12 +188,34 @@ interface Settings {
  * DeadlineError, the fallback, or a completion.
  */
 export function timeoutCancel<T>(total: number): MonoTypeOperatorFunction<T>;
+/**
+ * Deadlines from a config, with a fallback: when a deadline passes, the
+ * source is cancelled, its cleanups awaited, and the output switches to the
+ * ObservableInput `with` returns, whose values widen the type.
+ *
+ * @see {@link timeoutCancel} (the first signature) for the whole story.
+ * @param config The deadlines (`total`, `at`, `first`, `each`,
+ * `reschedule`), `with`, `meta`, `scheduler`.
+ * @return A function that returns an Observable of the source's values, then,
+ * if a deadline passed, the fallback's.
+ */
 export function timeoutCancel<T, O extends ObservableInput<unknown>, M = unknown>(
   config: TimeoutCancelConfig<T, O, M> & {
     readonly with: (info: TimeoutCancelInfo<T, M>) => O;
     readonly onTimeout?: 'error';
   },
 ): OperatorFunction<T, T | ObservedValueOf<O>>;
+/**
+ * Deadlines from a config: when one passes, the source is cancelled, its
+ * cleanups awaited, then the output errors with a {@link DeadlineError} (or
+ * completes, with `onTimeout: 'complete'`).
+ *
+ * @see {@link timeoutCancel} (the first signature) for the whole story.
+ * @param config The deadlines (`total`, `at`, `first`, `each`,
+ * `reschedule`), `onTimeout`, `meta`, `scheduler`.
+ * @return A function that returns an Observable that mirrors the source until
+ * a deadline passes.
+ */
 export function timeoutCancel<T, M = unknown>(
   config: Omit<TimeoutCancelConfig<T, never, M>, 'with'>,
 ): MonoTypeOperatorFunction<T>;
