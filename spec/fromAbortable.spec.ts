@@ -123,6 +123,22 @@ describe(fromAbortable.name, () => {
       await macrotask();
     });
 
+    it.each([
+      ['an Error of another name', () => new Error('late')],
+      ['null', () => null],
+      ['a function named AbortError (not an error object)', () => function AbortError() {}],
+      ['a string', () => 'AbortError'],
+    ])('reports a late rejection with %s', async (_, make) => {
+      const error = make();
+      const late = deferred<never>();
+      fromAbortable(() => late.promise)
+        .subscribe()
+        .unsubscribe();
+      late.reject(error);
+      await macrotask();
+      expect(takeUnhandled()).toEqual([error]);
+    });
+
     it('reports a late rejection that is not the answer to the abort', async () => {
       const late = deferred<never>();
       fromAbortable(() => late.promise)
