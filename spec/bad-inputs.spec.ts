@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defer, NEVER, Observable, of, Subject, Subscription, throwError } from 'rxjs';
+import { defer, firstValueFrom, NEVER, Observable, of, Subject, Subscription, throwError } from 'rxjs';
 import {
   cancellable,
   cancelScope,
@@ -527,6 +527,45 @@ const cases: Record<string, Case> = {
     '`options.concurrency` NaN',
     () => groupCancel([of(1)], { concurrency: NaN }),
     T('groupCancel: `options.concurrency` must be a number, got number NaN'),
+  ),
+  'gc-concurrency-string': throws(
+    'groupCancel',
+    "`options.concurrency` '2' (a string)",
+    () => groupCancel([of(1)], { concurrency: '2' as never }),
+    T('groupCancel: `options.concurrency` must be a number, got the string "2"'),
+  ),
+  'gc-concurrency-one': behaves(
+    'groupCancel',
+    '`options.concurrency` 1 (the smallest)',
+    'accepted: one child at a time',
+    async () => {
+      const order: string[] = [];
+      const child = (name: string) =>
+        defer(() => {
+          order.push(`${name} started`);
+          return Promise.resolve(name).finally(() => order.push(`${name} done`));
+        });
+      await expect(firstValueFrom(groupCancel([child('a'), child('b')], { concurrency: 1 }))).resolves.toEqual([
+        'a',
+        'b',
+      ]);
+      expect(order).toEqual(['a started', 'a done', 'b started', 'b done']);
+    },
+  ),
+  'gc-sources-null-prototype': behaves(
+    'groupCancel',
+    '`sources` an object with a null prototype',
+    'accepted as a record',
+    async () => {
+      const sources = Object.assign(Object.create(null) as Record<string, Observable<number>>, { a: of(1) });
+      await expect(firstValueFrom(groupCancel(sources))).resolves.toEqual({ a: 1 });
+    },
+  ),
+  'gc-sources-class-instance': throws(
+    'groupCancel',
+    '`sources` a class instance (not a plain record)',
+    () => groupCancel(new (class Sources {})() as never),
+    T('groupCancel: `sources` must be an array or a record of ObservableInputs, got an object (Sources)'),
   ),
   'gc-mode': throws(
     'groupCancel',
