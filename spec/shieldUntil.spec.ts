@@ -151,3 +151,25 @@ describe(shieldUntil.name, () => {
     expect(subscription).toBeInstanceOf(Subscription);
   });
 });
+
+describe('shieldUntil release trigger that errors', () => {
+  it('ends the detached work with the error as its reason, and reports the error, which no one else can see', async () => {
+    const work = new Subject<number>();
+    const release = new Subject<never>();
+    const oops = new Error('release failed');
+    const exits: Exit[] = [];
+    const subscription = work
+      .pipe(
+        finalizeCleanup((exit) => void exits.push(exit)),
+        shieldUntil(release),
+      )
+      .subscribe();
+    subscription.unsubscribe();
+    expect(work.observed).toBe(true);
+    release.error(oops);
+    expect(work.observed).toBe(false);
+    expect(exits).toEqual([{ kind: 'cancel', reason: oops }]);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+  });
+});

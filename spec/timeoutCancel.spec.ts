@@ -1,4 +1,5 @@
 import { NEVER, Observable, of, Subject, throwError, TimeoutError } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exit } from '../lib';
 import { normalize } from '../test-support/errors';
 import { record } from '../test-support/record';
@@ -116,5 +117,46 @@ describe(timeoutCancel.name, () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('timeoutCancel reschedule values', () => {
+  /** The frame and error the output ends with when `reschedule` emits `value` at frame 2. */
+  function endWith(value: unknown): { frame: number; error: unknown } {
+    const scheduler = new TestScheduler(() => undefined);
+    let ended: { frame: number; error: unknown } = { frame: -1, error: undefined };
+    scheduler.run(({ cold }) => {
+      NEVER.pipe(timeoutCancel({ total: 9, reschedule: cold('--x', { x: value as number }) })).subscribe({
+        error: (error: unknown) => (ended = { frame: scheduler.now(), error }),
+      });
+    });
+    return ended;
+  }
+
+  it('takes 0 as "the deadline is now"', () => {
+    const { frame, error } = endWith(0);
+    expect(frame).toBe(2);
+    expect(error).toBeInstanceOf(DeadlineError);
+  });
+
+  it('takes a Date as an absolute deadline', () => {
+    const { frame, error } = endWith(new Date(5));
+    expect(frame).toBe(5);
+    expect(error).toBeInstanceOf(DeadlineError);
+  });
+
+  it.each([
+    ['Infinity (null removes the deadline)', Infinity, 'number Infinity'],
+    ['a negative number', -1, 'number -1'],
+    ['a numeric string', '5', 'the string "5"'],
+    ['an invalid Date', new Date(NaN), 'an object (Date)'],
+  ])('rejects %s with a TypeError at once', (_, value, described) => {
+    const { frame, error } = endWith(value);
+    expect(frame).toBe(2);
+    expect(error).toEqual(
+      new TypeError(
+        `timeoutCancel: \`reschedule\` emitted ${described}; it must emit milliseconds, a valid Date, or null`,
+      ),
+    );
   });
 });
