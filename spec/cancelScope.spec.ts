@@ -241,3 +241,30 @@ describe(cancelScope.name, () => {
     });
   });
 });
+
+describe('cancelScope owner registration', () => {
+  it('unregisters from an owner that gave an unregister function, when closed first', async () => {
+    const unregistered: string[] = [];
+    const scope = cancelScope({ owner: { onDestroy: () => () => unregistered.push('unregistered') } });
+    await scope.close();
+    expect(unregistered).toEqual(['unregistered']);
+  });
+
+  it.each([
+    ['nothing', undefined],
+    ['a value that is not a function', { dispose: true }],
+  ])('works with an owner whose onDestroy returns %s', async (_, returned) => {
+    let destroy = (): void => undefined;
+    const scope = cancelScope({
+      owner: {
+        onDestroy: (callback: () => void) => {
+          destroy = callback;
+          return returned;
+        },
+      },
+    });
+    await expect(scope.close()).resolves.toBeUndefined();
+    destroy();
+    expect(scope.cancelled).toBe(true);
+  });
+});
