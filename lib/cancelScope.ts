@@ -22,10 +22,13 @@ declare global {
 export const SCOPE_CLOSED: unique symbol = Symbol('scope closed');
 
 /** Anything that says when it is destroyed, such as Angular's `DestroyRef`. */
+/** Anything that says when it is destroyed, like Angular's `DestroyRef`. */
 export interface DestroyNotifier {
+  /** Registers `callback` to run on destruction; may return a function that unregisters it. */
   onDestroy(callback: () => void): unknown;
 }
 
+/** The options of {@link cancelScope}. */
 export interface CancelScopeOptions {
   /**
    * Closes the scope when its owner is destroyed: anything with

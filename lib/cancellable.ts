@@ -6,6 +6,7 @@ import { toTrigger, watchTrigger, type TriggerOwner } from './core/trigger';
 
 const ONCANCEL = ['error', 'complete'] as const;
 
+/** The options of {@link cancellable}. */
 export interface CancellableOptions {
   /**
    * The reason the upstream is cancelled with, which its cleanups see as

@@ -17,8 +17,10 @@ export const UNSUBSCRIBED: unique symbol = Symbol('unsubscribed');
  * the value of a trigger, an `AbortSignal`'s `reason`, or {@link UNSUBSCRIBED}.
  */
 export class CancelledError extends Error {
+  /** Always `'CancelledError'`. */
   override readonly name = 'CancelledError';
 
+  /** Why the work was cancelled: what the canceller gave, or {@link UNSUBSCRIBED}. */
   readonly reason: unknown;
 
   // Only an omitted reason defaults: `undefined` is a reason a trigger can
@@ -39,6 +41,7 @@ export class CancelledError extends Error {
  * exception raised in `finally` to the one that was in flight.
  */
 export class CleanupError extends AggregateError {
+  /** Always `'CleanupError'`. */
   override readonly name = 'CleanupError';
 
   constructor(errors: readonly unknown[], ...cause: [] | [cause: unknown]) {

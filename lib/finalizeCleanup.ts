@@ -21,6 +21,7 @@ import { Link } from './core/link';
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a cleanup may return nothing
 export type Cleanup = (exit: Exit) => void | ObservableInput<unknown>;
 
+/** The options of {@link finalizeCleanup}. */
 export interface FinalizeCleanupOptions {
   /**
    * The longest an asynchronous cleanup may run, in milliseconds. An overrun

@@ -12,6 +12,7 @@ import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
  * failures. A child that was merely cancelled is not in it.
  */
 export class GroupError extends AggregateError {
+  /** Always `'GroupError'`. */
   override readonly name = 'GroupError';
 
   constructor(errors: readonly unknown[]) {
@@ -25,10 +26,26 @@ export type GroupSources = readonly ObservableInput<unknown>[] | { readonly [key
 
 /** How one child of a settling group ended (`Promise.allSettled`'s shape, plus cancellation). */
 export type SettledResult<T> =
-  | { readonly status: 'fulfilled'; readonly value: T }
-  | { readonly status: 'rejected'; readonly reason: unknown }
-  | { readonly status: 'cancelled'; readonly reason: unknown };
+  | {
+      /** The child completed. */
+      readonly status: 'fulfilled';
+      /** Its last value (`undefined` if it had none). */
+      readonly value: T;
+    }
+  | {
+      /** The child errored. */
+      readonly status: 'rejected';
+      /** What it errored with. */
+      readonly reason: unknown;
+    }
+  | {
+      /** The child was cancelled (it ended with a `CancelledError`, or the group was cancelled). */
+      readonly status: 'cancelled';
+      /** The cancellation's reason. */
+      readonly reason: unknown;
+    };
 
+/** The options of {@link groupCancel}. */
 export interface GroupCancelOptions {
   /**
    * `'fail-fast'` (default, asyncio's `TaskGroup`): the first child error
@@ -48,9 +65,12 @@ export interface GroupCancelOptions {
   readonly concurrency?: number;
 }
 
-type Values<S> = { -readonly [K in keyof S]: ObservedValueOf<S[K]> };
-type Settled<S> = { -readonly [K in keyof S]: SettledResult<ObservedValueOf<S[K]>> };
-type Merged<S> = S extends readonly unknown[] ? ObservedValueOf<S[number]> : ObservedValueOf<S[keyof S]>;
+/** What a collecting group emits: each child's last value, in the shape of the sources. */
+export type GroupValues<S> = { -readonly [K in keyof S]: ObservedValueOf<S[K]> };
+/** What a settling group emits: how each child ended, in the shape of the sources. */
+export type GroupSettled<S> = { -readonly [K in keyof S]: SettledResult<ObservedValueOf<S[K]>> };
+/** What a merging group emits: any child's values. */
+export type GroupMerged<S> = S extends readonly unknown[] ? ObservedValueOf<S[number]> : ObservedValueOf<S[keyof S]>;
 
 /**
  * Runs Observables together as one task group: if one fails, the others are
@@ -112,7 +132,7 @@ type Merged<S> = S extends readonly unknown[] ? ObservedValueOf<S[number]> : Obs
 export function groupCancel<const S extends GroupSources>(
   sources: S,
   options?: GroupCancelOptions & { readonly mode?: 'fail-fast'; readonly output?: 'collect' },
-): Observable<Values<S>>;
+): Observable<GroupValues<S>>;
 /**
  * A settling group (`gather(return_exceptions=True)`, `Promise.allSettled`):
  * no child's failure cancels the others; when all have ended, emits how each
@@ -126,7 +146,7 @@ export function groupCancel<const S extends GroupSources>(
 export function groupCancel<const S extends GroupSources>(
   sources: S,
   options: GroupCancelOptions & { readonly mode: 'settle'; readonly output?: 'collect' },
-): Observable<Settled<S>>;
+): Observable<GroupSettled<S>>;
 /**
  * A merging group: the children's values as they come, like `merge`; in
  * `'fail-fast'` mode the first failure cancels the rest and the group errors
@@ -141,7 +161,7 @@ export function groupCancel<const S extends GroupSources>(
 export function groupCancel<const S extends GroupSources>(
   sources: S,
   options: GroupCancelOptions & { readonly output: 'merge' },
-): Observable<Merged<S>>;
+): Observable<GroupMerged<S>>;
 /**
  * With a mode or output known only at run time, the result is only known to
  * be an Observable.

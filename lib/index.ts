@@ -13,7 +13,16 @@ export type { Exit } from './core/exit';
 export { CancelledError, CleanupError, UNSUBSCRIBED } from './errors';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';
-export { groupCancel, GroupError, type GroupCancelOptions, type GroupSources, type SettledResult } from './groupCancel';
+export {
+  groupCancel,
+  GroupError,
+  type GroupCancelOptions,
+  type GroupMerged,
+  type GroupSettled,
+  type GroupValues,
+  type GroupSources,
+  type SettledResult,
+} from './groupCancel';
 export { shieldUntil, ShieldReleased, type ShieldUntilOptions } from './shieldUntil';
 export {
   DeadlineError,

@@ -23,8 +23,12 @@ import { describeError } from './errors';
  * would cost more than the rest of the release.
  */
 export class ShieldReleased {
-  constructor(readonly release: unknown) {}
+  constructor(
+    /** What released the work: the trigger's value, the signal's reason, or the milliseconds. */
+    readonly release: unknown,
+  ) {}
 
+  /** Says what released the work, for logs. */
   toString(): string {
     return typeof this.release === 'number'
       ? `shielded work released ${this.release} ms after its subscriber left`
@@ -32,6 +36,7 @@ export class ShieldReleased {
   }
 }
 
+/** The options of {@link shieldUntil}. */
 export interface ShieldUntilOptions {
   /**
    * What a canceller of this package (`cancellable`, `timeoutCancel`, …) does

@@ -32,6 +32,7 @@ export type Deadline = 'total' | 'at' | 'first' | 'each';
 
 /** What `timeoutCancel` knows when a deadline passes: RxJS's `TimeoutInfo`, and which deadline it was. */
 export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo<T, M> {
+  /** Which deadline passed. */
   readonly deadline: Deadline;
 }
 
@@ -49,8 +50,11 @@ export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo
 // checker; the prototype link below makes it one at run time.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class DeadlineError<T = unknown, M = unknown> extends Error {
+  /** `'TimeoutError'`, as RxJS's own. */
   override readonly name = 'TimeoutError';
+  /** The deadline that passed, the values seen, the last one, and `meta`. */
   readonly info: TimeoutCancelInfo<T, M>;
+  /** Which deadline passed (also `info.deadline`). */
   readonly deadline: Deadline;
 
   constructor(info: TimeoutCancelInfo<T, M>) {
@@ -72,6 +76,7 @@ export interface DeadlineError<T, M> extends TimeoutError<T, M> {
   readonly info: TimeoutCancelInfo<T, M>;
 }
 
+/** The config of {@link timeoutCancel}: its deadlines, and what happens when one passes. */
 export interface TimeoutCancelConfig<T, O extends ObservableInput<unknown> = ObservableInput<never>, M = unknown> {
   /**
    * A deadline for the whole subscription, in milliseconds from subscribe

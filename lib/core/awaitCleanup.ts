@@ -8,9 +8,13 @@ import { teardownFor, type Waiter } from './waiter';
  * failures.
  */
 export class CleanupTimeoutError extends Error {
+  /** Always `'CleanupTimeoutError'`. */
   override readonly name = 'CleanupTimeoutError';
 
-  constructor(readonly timeout: number) {
+  constructor(
+    /** The limit the cleanup overran, in milliseconds. */
+    readonly timeout: number,
+  ) {
     super(`cleanup did not settle within ${timeout} ms`);
   }
 }

@@ -2,9 +2,22 @@ import { UNSUBSCRIBED } from '../errors';
 
 /** Why a subscription ended, as a cleanup (or a detached-work callback) sees it. */
 export type Exit =
-  | { readonly kind: 'complete' }
-  | { readonly kind: 'error'; readonly error: unknown }
-  | { readonly kind: 'cancel'; readonly reason: unknown };
+  | {
+      /** The source completed. */
+      readonly kind: 'complete';
+    }
+  | {
+      /** The source errored. */
+      readonly kind: 'error';
+      /** What it errored with. */
+      readonly error: unknown;
+    }
+  | {
+      /** The subscription was cancelled (unsubscribed) before the source ended. */
+      readonly kind: 'cancel';
+      /** Why: the canceller's reason, or `UNSUBSCRIBED` for a plain unsubscribe. */
+      readonly reason: unknown;
+    };
 
 // Shared so that the common exits allocate nothing.
 export const COMPLETE_EXIT: Exit = Object.freeze({ kind: 'complete' });
