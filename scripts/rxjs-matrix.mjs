@@ -10,8 +10,17 @@ const root = resolve(import.meta.dirname, '..');
 const range = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).peerDependencies.rxjs;
 const lowest = /^\^(7\.\d+\.\d+)$/.exec(range)?.[1];
 if (lowest === undefined) throw new Error(`rxjs-matrix: expected a peer range like ^7.x.y, found ${range}`);
-const latest = execFileSync('npm', ['view', 'rxjs@7', 'version', '--json'], { encoding: 'utf8' });
-const versions = [lowest, [JSON.parse(latest)].flat().at(-1)];
+// The newest stable 7.x on the registry (npm view's list is not in semver order).
+const published = JSON.parse(execFileSync('npm', ['view', 'rxjs', 'versions', '--json'], { encoding: 'utf8' }));
+const byNumber = (version) => version.split('.').map(Number);
+const latest = published
+  .filter((version) => /^7\.\d+\.\d+$/.test(version))
+  .sort((a, b) => {
+    const [x, y] = [byNumber(a), byNumber(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  })
+  .at(-1);
+const versions = [lowest, latest];
 
 for (const version of versions) {
   const dir = join(root, '.ci', 'out', `rxjs-${version}`);
