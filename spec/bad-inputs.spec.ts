@@ -486,6 +486,12 @@ const cases: Record<string, Case> = {
     () => groupCancel(undefined as never),
     T('groupCancel: `sources` must be an array or a record of ObservableInputs, got undefined'),
   ),
+  'gc-sources-null': throws(
+    'groupCancel',
+    '`sources` null',
+    () => groupCancel(null as never),
+    T('groupCancel: `sources` must be an array or a record of ObservableInputs, got null'),
+  ),
   'gc-sources-observable': throws(
     'groupCancel',
     '`sources` an Observable',

@@ -7,6 +7,8 @@ import { describeError, setCause } from '../lib/errors';
 describe('describeError', () => {
   it('reads an Error as its name and message', () => {
     expect(describeError(new RangeError('too far'))).toBe('RangeError: too far');
+    // ...whatever its toString says.
+    expect(describeError(Object.assign(new Error('real'), { toString: () => 'decoy' }))).toBe('Error: real');
   });
 
   it('reads a symbol as its description, or says it is a symbol', () => {

@@ -137,12 +137,14 @@ describe('timeoutCancel reschedule values', () => {
     const { frame, error } = endWith(0);
     expect(frame).toBe(2);
     expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as DeadlineError).deadline).toBe('total');
   });
 
   it('takes a Date as an absolute deadline', () => {
     const { frame, error } = endWith(new Date(5));
     expect(frame).toBe(5);
     expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as DeadlineError).deadline).toBe('at');
   });
 
   it.each([
