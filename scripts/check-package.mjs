@@ -51,6 +51,9 @@ try {
   // 3. A consumer project.
   const consumer = join(work, 'consumer');
   cpSync(join(root, 'scripts', 'consumer'), consumer, { recursive: true });
+  // The same code once more as a CommonJS module: under NodeNext a .cts file
+  // resolves the package's `require` branch and its .d.ts declarations.
+  cpSync(join(consumer, 'esm.mts'), join(consumer, 'cjs.cts'));
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   const rxjs = JSON.parse(run('npm', ['ls', 'rxjs', '--json', '--depth=0'])).dependencies.rxjs.version;
   run('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball, `rxjs@${rxjs}`], consumer);

@@ -1,4 +1,5 @@
-// A consumer's ES module: every public export, used the way an app would.
+// A consumer's module: every public export, used the way an app would.
+// scripts/check-package.mjs compiles it as ESM (.mts) and, copied, as CommonJS (.cts).
 import { interval, of, Subject, take, timer, type Observable } from 'rxjs';
 import {
   cancellable,
