@@ -285,6 +285,12 @@ const cases: Record<string, Case> = {
     () => timeoutCancel({ first: -1 }),
     R('timeoutCancel: `config.first` must be a non-negative number of milliseconds, got -1'),
   ),
+  'tc-first-infinity': throws(
+    'timeoutCancel',
+    '`config.first` Infinity',
+    () => timeoutCancel({ first: Infinity }),
+    R('timeoutCancel: `config.first` must be a finite number of milliseconds, got Infinity'),
+  ),
   'tc-first-invalid-date': throws(
     'timeoutCancel',
     '`config.first` an invalid Date',

@@ -1,5 +1,18 @@
-import { NEVER, of, Subject, take, throwError } from 'rxjs';
-import { cancellable, finalizeCleanup, fromAbortable } from '../lib';
+import {
+  concat,
+  map,
+  NEVER,
+  type Observable,
+  of,
+  range,
+  type SchedulerLike,
+  Subject,
+  take,
+  throwError,
+  timer,
+  VirtualTimeScheduler,
+} from 'rxjs';
+import { cancellable, finalizeCleanup, fromAbortable, timeoutCancel } from '../lib';
 
 // Core rule 6: no AbortController or Promise per subscription on paths that
 // never need one. The counts are exact, not timings: a change that creates
@@ -57,5 +70,97 @@ describe('pay only for what is used', () => {
       promiseThens: 0,
     });
     expect(aborted).toHaveLength(CYCLES);
+  });
+});
+
+// timeoutCancel keeps one scheduled check, for the earliest deadline, and
+// replaces it only when that deadline moves (see TimeoutLink). Its output
+// would be the same if it re-scheduled on every value; its cost would not
+// (RxJS's timeout(each) does, and is 12 times slower per value). These pin
+// every schedule call, with the virtual time it was made at and its delay.
+describe('timeoutCancel schedules a check only when the earliest deadline moves', () => {
+  function schedulesOf(pipeline: (scheduler: SchedulerLike, clock: SchedulerLike) => Observable<unknown>) {
+    const clock = new VirtualTimeScheduler();
+    const calls: [at: number, delay: number | undefined][] = [];
+    const recorded: SchedulerLike = {
+      now: () => clock.now(),
+      schedule: (work: never, delay?: number, state?: never) => {
+        calls.push([clock.now(), delay]);
+        return clock.schedule(work, delay, state);
+      },
+    };
+    let outcome = 'running';
+    pipeline(recorded, clock).subscribe({
+      error: (error: Error) => (outcome = `${error.name} at ${clock.now()}`),
+      complete: () => (outcome = `complete at ${clock.now()}`),
+    });
+    clock.flush();
+    return { calls, outcome };
+  }
+
+  it('a synchronous burst under `each` arms once, for the first value', () => {
+    expect(schedulesOf((scheduler) => range(0, 1000).pipe(timeoutCancel({ each: 100, scheduler })))).toEqual({
+      calls: [[0, 100]],
+      outcome: 'complete at 0',
+    });
+  });
+
+  it('values at one instant under `each` re-arm once; a later value re-arms again', () => {
+    const values = (clock: SchedulerLike) => concat(timer(1, clock), of(1), timer(4, clock), NEVER);
+    expect(schedulesOf((scheduler, clock) => values(clock).pipe(timeoutCancel({ each: 10, scheduler })))).toEqual({
+      calls: [
+        [0, 10],
+        [1, 10],
+        [5, 10],
+      ],
+      outcome: 'TimeoutError at 15',
+    });
+  });
+
+  it('values under `total` alone never re-arm', () => {
+    expect(schedulesOf((scheduler) => range(0, 1000).pipe(timeoutCancel({ total: 100, scheduler })))).toEqual({
+      calls: [],
+      outcome: 'complete at 0',
+    });
+    expect(
+      schedulesOf((scheduler, clock) =>
+        concat(timer(1, clock), timer(1, clock), NEVER).pipe(timeoutCancel({ total: 100, scheduler })),
+      ),
+    ).toEqual({ calls: [[0, 100]], outcome: 'TimeoutError at 100' });
+  });
+
+  it('the first value moves the check from the `first` deadline to the total one, at once', () => {
+    expect(
+      schedulesOf((scheduler, clock) =>
+        concat(timer(1, clock), NEVER).pipe(timeoutCancel({ first: 10, total: 100, scheduler })),
+      ),
+    ).toEqual({
+      calls: [
+        [0, 10],
+        [1, 99],
+      ],
+      outcome: 'TimeoutError at 100',
+    });
+  });
+
+  it('a reschedule to the deadline already armed schedules nothing new', () => {
+    expect(
+      schedulesOf((scheduler, clock) =>
+        NEVER.pipe(timeoutCancel({ total: 100, reschedule: timer(50, clock).pipe(map(() => 50)), scheduler })),
+      ),
+    ).toEqual({ calls: [[0, 100]], outcome: 'TimeoutError at 100' });
+  });
+
+  it('no deadline in force schedules nothing; a reschedule to none drops the check', () => {
+    expect(schedulesOf((scheduler) => NEVER.pipe(timeoutCancel({ reschedule: NEVER, scheduler })))).toEqual({
+      calls: [],
+      outcome: 'running',
+    });
+    const toNone = (clock: SchedulerLike) => timer(50, clock).pipe(map(() => null));
+    expect(
+      schedulesOf((scheduler, clock) =>
+        NEVER.pipe(timeoutCancel({ total: 100, reschedule: toNone(clock), scheduler })),
+      ),
+    ).toEqual({ calls: [[0, 100]], outcome: 'running' });
   });
 });

@@ -1,4 +1,4 @@
-import { NEVER, Observable, of, Subject, throwError, TimeoutError } from 'rxjs';
+import { NEVER, Observable, of, Subject, Subscriber, throwError, TimeoutError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exit } from '../lib';
 import { normalize } from '../test-support/errors';
@@ -117,6 +117,29 @@ describe(timeoutCancel.name, () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('timeoutCancel deadlines', () => {
+  it('names the total deadline when `at` falls in the same frame: the total wins a tie', () => {
+    const names: unknown[] = [];
+    new TestScheduler(() => undefined).run(() => {
+      for (const at of [4, 5, 6]) {
+        NEVER.pipe(timeoutCancel({ total: 5, at: new Date(at) })).subscribe({
+          error: (error: DeadlineError) => names.push(`${error.deadline} at ${at}`),
+        });
+      }
+    });
+    expect(names).toEqual(['at at 4', 'total at 5', 'total at 6']);
+  });
+
+  it('never subscribes the source for a subscriber that is already closed', () => {
+    let subscribed = 0;
+    const source = new Observable<never>(() => void subscribed++);
+    const closed = new Subscriber<never>();
+    closed.unsubscribe();
+    source.pipe(timeoutCancel(5)).subscribe(closed);
+    expect(subscribed).toBe(0);
   });
 });
 
