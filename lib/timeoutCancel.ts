@@ -339,7 +339,9 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   start(): void {
     if (!this.live) return;
     if (this.settings.reschedule !== null) watchTrigger(this, this.settings.reschedule);
-    this.arm();
+    // A reschedule value may have ended it already (a bad deadline).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+    if (this.live) this.arm();
   }
 
   override next(value: T): void {
@@ -403,8 +405,10 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   }
 
   protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
+    // Only a deadline cancels a timeoutCancel while its downstream listens (an
+    // unsubscribe leaves no one to report to), so `timedOut` tells the kind.
     const error = this.timedOut;
-    if (this.kind !== CANCEL || error === null) super.report(destination, failures);
+    if (error === null) super.report(destination, failures);
     else if (failures !== null) destination.error(new CleanupError(failures, error));
     else if (this.settings.fallback !== null) this.switchToFallback(destination, error.info);
     else if (this.settings.complete) destination.complete();

@@ -117,6 +117,13 @@ describe('timeoutCancel schedules a check only when the earliest deadline moves'
     });
   });
 
+  it('a downstream that leaves on the first value leaves nothing armed', () => {
+    expect(schedulesOf((scheduler) => range(0, 1000).pipe(timeoutCancel({ each: 100, scheduler }), take(1)))).toEqual({
+      calls: [],
+      outcome: 'complete at 0',
+    });
+  });
+
   it('values under `total` alone never re-arm', () => {
     expect(schedulesOf((scheduler) => range(0, 1000).pipe(timeoutCancel({ total: 100, scheduler })))).toEqual({
       calls: [],

@@ -1,9 +1,22 @@
-import { NEVER, Observable, of, Subject, Subscriber, throwError, TimeoutError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import {
+  asyncScheduler,
+  merge,
+  NEVER,
+  Observable,
+  of,
+  type SchedulerLike,
+  Subject,
+  Subscriber,
+  Subscription,
+  throwError,
+  TimeoutError,
+} from 'rxjs';
+import { type RunHelpers, TestScheduler } from 'rxjs/testing';
 import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exit } from '../lib';
 import { normalize } from '../test-support/errors';
 import { record } from '../test-support/record';
 import { deferred } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
 
 describe(timeoutCancel.name, () => {
   describe('its error', () => {
@@ -140,6 +153,98 @@ describe('timeoutCancel deadlines', () => {
     closed.unsubscribe();
     source.pipe(timeoutCancel(5)).subscribe(closed);
     expect(subscribed).toBe(0);
+  });
+});
+
+// Sources, triggers and schedulers that do not play by RxJS's rules (they
+// keep calling a subscriber after it closed, or fire a timer early) must not
+// get anything past the operator's own end.
+describe('timeoutCancel with ill-behaved neighbours', () => {
+  const run = (test: (helpers: RunHelpers) => void) =>
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(test);
+
+  it('ignores a source that emits after the deadline cancelled it', () => {
+    let leaked: Subscriber<number> | undefined;
+    const events: unknown[] = [];
+    run(() => {
+      new Observable<number>((subscriber) => void (leaked = subscriber))
+        .pipe(timeoutCancel(0))
+        .subscribe({ next: (value) => events.push(value), error: (error: Error) => events.push(error.name) });
+    });
+    expect(events).toEqual(['TimeoutError']);
+    expect(() => leaked!.next(1)).not.toThrow();
+    expect(events).toEqual(['TimeoutError']);
+  });
+
+  it('takes nothing from a reschedule trigger after it ended the output, and reports its late error', () => {
+    const late = new Error('late');
+    const reschedule = new Observable<unknown>((subscriber) => {
+      subscriber.next('soon'); // a bad deadline: ends the output
+      subscriber.next(0); // would time out at once
+      subscriber.error(late);
+    });
+    let schedules = 0;
+    run(({ expectObservable }) => {
+      const counted: SchedulerLike = {
+        now: () => asyncScheduler.now(),
+        schedule: (work: never, delay?: number, state?: never) => (
+          schedules++,
+          asyncScheduler.schedule(work, delay, state)
+        ),
+      };
+      const bad = new TypeError(
+        'timeoutCancel: `reschedule` emitted the string "soon"; it must emit milliseconds, a valid Date, or null',
+      );
+      expectObservable(
+        NEVER.pipe(timeoutCancel({ total: 5, reschedule: reschedule as Observable<number>, scheduler: counted })),
+      ).toBe('#', undefined, bad);
+    });
+    expect(schedules).toBe(0); // no check armed for a deadline that no longer matters
+    expect(takeUnhandled()).toEqual([late]);
+  });
+
+  it('ignores a check that a scheduler without cancellation runs after the source ended', () => {
+    run(({ cold, expectObservable }) => {
+      // Its actions cannot be cancelled: the check armed for frame 5 runs
+      // while the source's error waits for a cleanup.
+      const uncancellable: SchedulerLike = {
+        now: () => asyncScheduler.now(),
+        schedule: (work: never, delay?: number, state?: never) => {
+          asyncScheduler.schedule(work, delay, state);
+          return new Subscription();
+        },
+      };
+      const slowToCancel = NEVER.pipe(finalizeCleanup(() => cold('---------|')));
+      const source = merge(cold('-#'), slowToCancel);
+      expectObservable(source.pipe(timeoutCancel({ total: 5, scheduler: uncancellable }))).toBe('----------#');
+    });
+  });
+
+  it('does not subscribe the reschedule trigger when the source ended synchronously', () => {
+    run(({ cold, expectObservable, expectSubscriptions }) => {
+      const reschedule = cold('-x', { x: 10 });
+      expectObservable(of(1).pipe(timeoutCancel({ total: 5, reschedule }))).toBe('(a|)', { a: 1 });
+      expectSubscriptions(reschedule.subscriptions).toBe([]);
+    });
+  });
+
+  it('re-arms, and times out on time, when its scheduler fires a check a frame early', () => {
+    run(({ expectObservable }) => {
+      // Its first timer fires a frame early, as a setTimeout can against
+      // Date.now() (the two clocks drift apart).
+      const virtual = asyncScheduler; // virtual under run()
+      let early = 1;
+      const drifting: SchedulerLike = {
+        now: () => virtual.now(),
+        schedule: (work: never, delay = 0, state?: never) =>
+          virtual.schedule(work, Math.max(0, delay - (early-- > 0 ? 1 : 0)), state),
+      };
+      expectObservable(NEVER.pipe(timeoutCancel({ total: 5, scheduler: drifting }))).toBe(
+        '-----#',
+        undefined,
+        expect.any(DeadlineError),
+      );
+    });
   });
 });
 
