@@ -175,8 +175,8 @@ export function groupCancel(sources: GroupSources, options?: GroupCancelOptions)
 export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown> {
   const settings = settingsOf(sources, options);
   return new Observable<unknown>((destination) => {
-    const group = new GroupLink(destination, settings).attach();
-    if (group.live) group.start();
+    // A destination already closed leaves the group ended: fill() starts nothing.
+    new GroupLink(destination, settings).attach().start();
   });
 }
 
@@ -215,10 +215,9 @@ function settingsOf(sources: unknown, options: GroupCancelOptions | undefined): 
   const mode = checkChoice(fn, 'options.mode', options?.mode, MODES);
   const output = checkChoice(fn, 'options.output', options?.output, OUTPUTS);
   const concurrency = options?.concurrency ?? Infinity;
-  if (typeof concurrency !== 'number' || Number.isNaN(concurrency)) {
-    invalid(fn, 'options.concurrency', 'a number', concurrency);
-  }
-  if (concurrency < 1 || (concurrency !== Infinity && !Number.isInteger(concurrency))) {
+  if (typeof concurrency !== 'number') invalid(fn, 'options.concurrency', 'a number', concurrency);
+  // NaN fails the first test.
+  if (!(concurrency >= 1) || (concurrency !== Infinity && !Number.isInteger(concurrency))) {
     invalid(fn, 'options.concurrency', 'a whole number of at least 1', concurrency, true);
   }
   return { children, keys, settle: mode === 'settle', merge: output === 'merge', concurrency };
@@ -271,8 +270,11 @@ class GroupLink extends Link<unknown> {
     else this.results[index] = value;
   }
 
+  /**
+   * A child reports its end only to a group that is still open (see
+   * Link.deliver), and the group closes as it leaves LIVE: it is live here.
+   */
   childEnded(index: number, exit: Exit): void {
-    if (!this.live) return;
     this.active--;
     this.finished++;
     if (exit.kind === 'error') {
@@ -303,8 +305,8 @@ class GroupLink extends Link<unknown> {
     while (this.live && this.startedCount < this.size && this.active < concurrency) {
       const index = this.startedCount++;
       this.active++;
-      const child = new ChildLink(this, index).attach();
-      if (child.live) children[index].subscribe(child);
+      // Attached to a live group, the child is live.
+      children[index].subscribe(new ChildLink(this, index).attach());
     }
     this.filling = false;
     if (this.live && this.finished === this.size) this.stop(COMPLETE, UNSUBSCRIBED);
@@ -336,7 +338,8 @@ class GroupLink extends Link<unknown> {
 
   private shaped(): unknown {
     const { keys } = this.settings;
-    if (keys === null) return this.results.slice();
+    // The group is done with its results: the array itself can go.
+    if (keys === null) return this.results;
     const record: Record<string, unknown> = {};
     keys.forEach((key, index) => (record[key] = this.results[index]));
     return record;

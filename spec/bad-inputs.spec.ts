@@ -538,7 +538,7 @@ const cases: Record<string, Case> = {
     'groupCancel',
     '`options.concurrency` NaN',
     () => groupCancel([of(1)], { concurrency: NaN }),
-    T('groupCancel: `options.concurrency` must be a number, got number NaN'),
+    R('groupCancel: `options.concurrency` must be a whole number of at least 1, got NaN'),
   ),
   'gc-concurrency-string': throws(
     'groupCancel',

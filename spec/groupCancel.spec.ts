@@ -1,5 +1,5 @@
-import { NEVER, Observable, of, Subject } from 'rxjs';
-import { finalizeCleanup, groupCancel, GroupError } from '../lib';
+import { EMPTY, NEVER, Observable, of, Subject } from 'rxjs';
+import { CancelledError, finalizeCleanup, groupCancel, GroupError } from '../lib';
 import { record } from '../test-support/record';
 
 const boom = new Error('boom');
@@ -54,5 +54,52 @@ describe(groupCancel.name, () => {
     // @ts-expect-error: a tuple of number and string is not an array of numbers
     const wrong: Observable<number[]> = groupCancel([of(1), of('a')]);
     expect([tuple, rec, merged, wrong].every((each) => each instanceof Observable)).toBe(true);
+  });
+
+  describe('against ill-behaved or entangled children', () => {
+    it('lets no value out after a failure, even one a sibling emits while being cancelled', () => {
+      const shared = new Subject<string>();
+      const failing = new Subject<string>();
+      // Cancelling the first child makes the shared subject emit to the second.
+      const first = new Observable<string>(() => () => shared.next('during teardown'));
+      const { events } = record(groupCancel([first, shared, failing], { output: 'merge' }));
+      shared.next('before');
+      failing.error(boom);
+      expect(events).toEqual([
+        ['next', 'before'],
+        ['error', new GroupError([boom])],
+      ]);
+    });
+
+    it('ignores a child that emits after it completed', () => {
+      const sloppy = new Observable<number>((subscriber) => {
+        subscriber.next(1);
+        subscriber.complete();
+        subscriber.next(2);
+      });
+      expect(record(groupCancel([sloppy, NEVER], { output: 'merge' })).events).toEqual([['next', 1]]);
+    });
+
+    it('runs a long list of synchronous children without deepening the stack', () => {
+      const children = Array.from({ length: 20_000 }, (_, index) => of(index));
+      for (const concurrency of [Infinity, 1]) {
+        const { events } = record(groupCancel(children, { output: 'merge', concurrency }));
+        expect(events).toHaveLength(20_001);
+        expect(events[20_000]).toEqual(['complete']);
+      }
+    });
+  });
+
+  it('settling with merged output, does not count a cancelled child as a failure', () => {
+    const cancelledChild = new Observable<number>((subscriber) => subscriber.error(new CancelledError('stop')));
+    expect(record(groupCancel([cancelledChild, of(1)], { mode: 'settle', output: 'merge' })).events).toEqual([
+      ['next', 1],
+      ['complete'],
+    ]);
+  });
+
+  it('collects undefined, in its place, for a child that completes without a value', () => {
+    const { events } = record(groupCancel([EMPTY, of(1), EMPTY]));
+    expect(events).toStrictEqual([['next', [undefined, 1, undefined]], ['complete']]);
   });
 });
