@@ -188,9 +188,8 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
     if (this.settings.release !== null) watchTrigger(this, this.settings.release);
   }
 
-  /** The release fired while detached. */
+  /** The release fired while detached (stop() ignores it once the work has ended). */
   fire(release: unknown): void {
-    if (!this.upstreamRunning) return;
     this.stop(CANCEL, this.settings.hasReason ? this.settings.reason : new ShieldReleased(release));
   }
 

@@ -1,5 +1,6 @@
 import { getEventListeners } from 'node:events';
-import { NEVER, Subject, Subscription } from 'rxjs';
+import { NEVER, Observable, Subject, Subscriber, Subscription } from 'rxjs';
+import { type RunHelpers, TestScheduler } from 'rxjs/testing';
 import {
   cancellable,
   CancelledError,
@@ -171,5 +172,45 @@ describe('shieldUntil release trigger that errors', () => {
     expect(exits).toEqual([{ kind: 'cancel', reason: oops }]);
     await macrotask();
     expect(takeUnhandled()).toEqual([oops]);
+  });
+
+  describe('with ill-behaved neighbours', () => {
+    const run = (test: (helpers: RunHelpers) => void) =>
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(test);
+
+    it('never subscribes the source for a subscriber that is already closed', () => {
+      let subscribed = 0;
+      const closed = new Subscriber<never>();
+      closed.unsubscribe();
+      new Observable<never>(() => void subscribed++).pipe(shieldUntil()).subscribe(closed);
+      expect(subscribed).toBe(0);
+    });
+
+    it('watches the release once, even if the detached source unsubscribes its own subscriber', () => {
+      run(({ cold, expectSubscriptions }) => {
+        const release = cold('-----x');
+        let shielded: Subscriber<never> | undefined;
+        const source = new Observable<never>((subscriber) => void (shielded = subscriber));
+        const subscription = source.pipe(shieldUntil(release)).subscribe();
+        cold('--a-b').subscribe((step) => (step === 'a' ? subscription.unsubscribe() : shielded!.unsubscribe()));
+        expectSubscriptions(release.subscriptions).toBe('--^----!');
+      });
+    });
+
+    it('reports an error the release sends after it fired', () => {
+      const late = new Error('late');
+      const release = new Observable<string>((subscriber) => {
+        subscriber.next('go');
+        subscriber.error(late);
+      });
+      const exits: Exit[] = [];
+      run(() => {
+        NEVER.pipe(shieldUntil(release, { onDetachedExit: (exit) => exits.push(exit) }))
+          .subscribe()
+          .unsubscribe();
+      });
+      expect(exits).toEqual([{ kind: 'cancel', reason: new ShieldReleased('go') }]);
+      expect(takeUnhandled()).toEqual([late]);
+    });
   });
 });
