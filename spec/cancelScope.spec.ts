@@ -78,6 +78,20 @@ describe(cancelScope.name, () => {
     expect(normalize((error as CleanupError).cause)).toEqual(normalize(new CancelledError(SCOPE_CLOSED)));
   });
 
+  it('keeps the first reason: a second cancel() or close() changes nothing', async () => {
+    const scope = cancelScope();
+    const reasons: unknown[] = [];
+    scope.run(NEVER.pipe(finalizeCleanup((exit) => void reasons.push(exit))));
+    scope.cancel('first');
+    scope.cancel('second');
+    await scope.close('third');
+    expect(reasons).toEqual([{ kind: 'cancel', reason: 'first' }]);
+    expect(scope.signal.reason).toBe('first');
+    const errors: unknown[] = [];
+    scope.run(NEVER, { error: (error) => errors.push(error) });
+    expect(errors).toEqual([new CancelledError('first')]);
+  });
+
   it('close() twice returns the same promise', () => {
     const scope = cancelScope();
     expect(scope.close()).toBe(scope.close());
@@ -106,6 +120,14 @@ describe(cancelScope.name, () => {
       scope.cancel('user pressed stop');
       expect(signal.aborted).toBe(true);
       expect(signal.reason).toBe('user pressed stop');
+    });
+
+    it('is one signal, however often it is asked for', () => {
+      const scope = cancelScope();
+      const first = scope.signal;
+      expect(scope.signal).toBe(first);
+      scope.cancel();
+      expect(first.aborted).toBe(true);
     });
 
     it('is already aborted when asked for after the cancel, with the default reason', () => {
