@@ -112,8 +112,9 @@ class CancellableLink<T> extends Link<T> implements TriggerOwner {
     this.givenReason = givenReason;
   }
 
+  // A trigger firing after the end is ignored by stop().
   fire(triggerReason: unknown): void {
-    if (this.live) this.stop(CANCEL, this.hasReason ? this.givenReason : triggerReason);
+    this.stop(CANCEL, this.hasReason ? this.givenReason : triggerReason);
   }
 
   triggerFailed(error: unknown): void {

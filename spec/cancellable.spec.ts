@@ -124,12 +124,12 @@ describe(cancellable.name, () => {
 
   it('subscribes to neither trigger nor source when the subscriber is already closed', () => {
     const { source, subscriptions } = countingSource();
-    const trigger = new Subject<void>();
+    const trigger = countingSource();
     const closed = Object.assign(new Subscription(), { next() {}, error() {}, complete() {} });
     closed.unsubscribe();
-    source.pipe(cancellable(trigger)).subscribe(closed);
+    source.pipe(cancellable(trigger.source)).subscribe(closed);
     expect(subscriptions()).toBe(0);
-    expect(trigger.observed).toBe(false);
+    expect(trigger.subscriptions()).toBe(0);
   });
 
   describe('never loses an error', () => {
