@@ -123,9 +123,9 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
   }
 
   override unsubscribe(): void {
-    if (this.closed) return;
     // Work that has ended is left alone; work still running learns why it is
-    // cancelled before its subscription is torn down.
+    // cancelled before its subscription is torn down. (A second call aborts
+    // nothing: an aborted signal stays as it is.)
     if (!this.ended) this.controller.abort(new CancelledError(ambientReason()));
     super.unsubscribe();
   }

@@ -1,4 +1,16 @@
-import { asyncScheduler, NEVER, Observable, of, Subject, Subscription, take, throwError, timer } from 'rxjs';
+import {
+  asyncScheduler,
+  NEVER,
+  Observable,
+  of,
+  Subject,
+  Subscriber,
+  Subscription,
+  take,
+  throwError,
+  timer,
+} from 'rxjs';
+import { type RunHelpers, TestScheduler } from 'rxjs/testing';
 import {
   cancellable,
   CancelledError,
@@ -328,6 +340,57 @@ describe(finalizeCleanup.name, () => {
       subject.error(oops);
       expect(errors).toEqual([]);
       return macrotask().then(() => expect(errors).toEqual([boom]));
+    });
+  });
+
+  describe('with ill-behaved sources and cleanups', () => {
+    const run = (test: (helpers: RunHelpers) => void) =>
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(test);
+
+    it.each([
+      ['completes again', (subscriber: Subscriber<number>) => subscriber.complete()],
+      ['emits again', (subscriber: Subscriber<number>) => subscriber.next(2)],
+      ['unsubscribes its own subscriber', (subscriber: Subscriber<number>) => subscriber.unsubscribe()],
+    ])('a source that %s while its cleanup runs changes nothing', (_, after) => {
+      run(({ cold, expectObservable }) => {
+        const source = new Observable<number>((subscriber) => {
+          subscriber.next(1);
+          subscriber.complete();
+          after(subscriber);
+        });
+        expectObservable(source.pipe(finalizeCleanup(() => cold('---|')))).toBe('a--|', { a: 1 });
+      });
+    });
+
+    it('ignores a cleanup that completes after it timed out', () => {
+      run(({ expectObservable }) => {
+        const stubborn = new Observable<never>((subscriber) => {
+          // Completes at frame 5 whether or not it was unsubscribed.
+          asyncScheduler.schedule(() => subscriber.complete(), 5);
+        });
+        expectObservable(of(1).pipe(finalizeCleanup(() => stubborn, { timeout: 2 }))).toBe(
+          'a-#',
+          { a: 1 },
+          new CleanupError([new CleanupTimeoutError(2)]),
+        );
+      });
+    });
+
+    it('takes a cleanup result that throws when it is converted as a failed cleanup', () => {
+      // Its `then` looks like a function when checked, and throws when RxJS's
+      // `from` reads it again.
+      let reads = 0;
+      const hostile = {
+        get then() {
+          if (++reads > 1) throw boom;
+          return () => {};
+        },
+      };
+      const { events } = record(of(1).pipe(finalizeCleanup(() => hostile as unknown as Promise<void>)));
+      expect(events).toEqual([
+        ['next', 1],
+        ['error', new CleanupError([boom])],
+      ]);
     });
   });
 });

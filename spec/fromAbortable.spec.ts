@@ -189,6 +189,22 @@ describe(fromAbortable.name, () => {
       expect(signal().aborted).toBe(false);
     });
 
+    it('sends nothing more once its result unsubscribes its own subscriber, as an RxJS Subscriber would', () => {
+      const { source, signal } = capture(
+        () =>
+          new Observable<number>((subscriber) => {
+            subscriber.next(1);
+            subscriber.unsubscribe();
+            subscriber.next(2);
+            subscriber.complete();
+          }),
+      );
+      const events: unknown[] = [];
+      source.subscribe({ next: (value) => events.push(value), complete: () => events.push('complete') });
+      expect(events).toEqual([1]);
+      expect(signal().aborted).toBe(true);
+    });
+
     it('errors with a TypeError when it returns something that is not an ObservableInput', () => {
       const errors: unknown[] = [];
       fromAbortable(() => 42 as never).subscribe({ error: (error) => errors.push(error) });

@@ -45,7 +45,8 @@ export function awaitCleanup(
   try {
     from(work).subscribe(run);
   } catch (error) {
-    // `from` rejects an input it cannot convert; that is a failed cleanup.
+    // `from` throws for an input it cannot convert (one whose `then` getter
+    // throws when read a second time): that is a failed cleanup.
     run.error(error);
   }
 }

@@ -168,9 +168,9 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * Lets the downstream go while the upstream runs on (shieldUntil). Values
    * are dropped from now on; when the upstream ends, its outcome goes to
    * `heir`, which is held until then, or with none to the unhandled path.
+   * Only a live link is detached.
    */
   protected detach(heir: Waiter | null): void {
-    if (this.phase !== LIVE) return;
     this.leave(DETACHED);
     this.heir = heir;
     heir?.hold();
