@@ -10,7 +10,7 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { type RunHelpers, TestScheduler } from 'rxjs/testing';
+import type { RunHelpers } from 'rxjs/testing';
 import {
   cancellable,
   CancelledError,
@@ -21,6 +21,7 @@ import {
   type Exit,
 } from '../lib';
 import { normalize } from '../test-support/errors';
+import { testScheduler } from '../test-support/marbles';
 import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -344,8 +345,7 @@ describe(finalizeCleanup.name, () => {
   });
 
   describe('with ill-behaved sources and cleanups', () => {
-    const run = (test: (helpers: RunHelpers) => void) =>
-      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(test);
+    const run = (test: (helpers: RunHelpers) => void) => testScheduler().run(test);
 
     it.each([
       ['completes again', (subscriber: Subscriber<number>) => subscriber.complete()],

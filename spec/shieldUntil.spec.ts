@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { NEVER, Observable, Subject, Subscriber, Subscription } from 'rxjs';
-import { type RunHelpers, TestScheduler } from 'rxjs/testing';
+import type { RunHelpers } from 'rxjs/testing';
 import {
   cancellable,
   CancelledError,
@@ -11,6 +11,7 @@ import {
   type Exit,
 } from '../lib';
 import { normalize } from '../test-support/errors';
+import { testScheduler } from '../test-support/marbles';
 import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -175,8 +176,7 @@ describe('shieldUntil release trigger that errors', () => {
   });
 
   describe('with ill-behaved neighbours', () => {
-    const run = (test: (helpers: RunHelpers) => void) =>
-      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(test);
+    const run = (test: (helpers: RunHelpers) => void) => testScheduler().run(test);
 
     it('never subscribes the source for a subscriber that is already closed', () => {
       let subscribed = 0;

@@ -14,6 +14,7 @@ import {
 import { type RunHelpers, TestScheduler } from 'rxjs/testing';
 import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exit } from '../lib';
 import { normalize } from '../test-support/errors';
+import { testScheduler } from '../test-support/marbles';
 import { record } from '../test-support/record';
 import { deferred } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -160,8 +161,7 @@ describe('timeoutCancel deadlines', () => {
 // keep calling a subscriber after it closed, or fire a timer early) must not
 // get anything past the operator's own end.
 describe('timeoutCancel with ill-behaved neighbours', () => {
-  const run = (test: (helpers: RunHelpers) => void) =>
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(test);
+  const run = (test: (helpers: RunHelpers) => void) => testScheduler().run(test);
 
   it('ignores a source that emits after the deadline cancelled it', () => {
     let leaked: Subscriber<number> | undefined;
@@ -242,7 +242,7 @@ describe('timeoutCancel with ill-behaved neighbours', () => {
       expectObservable(NEVER.pipe(timeoutCancel({ total: 5, scheduler: drifting }))).toBe(
         '-----#',
         undefined,
-        expect.any(DeadlineError),
+        new DeadlineError({ deadline: 'total', meta: undefined, seen: 0, lastValue: null }),
       );
     });
   });
