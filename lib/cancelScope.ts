@@ -119,8 +119,8 @@ export function cancelScope(options?: CancelScopeOptions): CancelScope {
   checkOptions('cancelScope', options);
   const owner = options?.owner;
   // Checked at run time whatever the types say: JavaScript callers exist.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  if (owner !== undefined && (typeof owner !== 'object' || owner === null || typeof owner.onDestroy !== 'function')) {
+  // Anything with an onDestroy method will do (duck typing, as for signals).
+  if (owner !== undefined && typeof (owner as Partial<DestroyNotifier> | null)?.onDestroy !== 'function') {
     invalid('cancelScope', 'options.owner', 'an object with an onDestroy(callback) method', owner);
   }
   return new Scope(owner);

@@ -255,6 +255,12 @@ const cases: Record<string, Case> = {
     () => timeoutCancel(undefined as never),
     T('timeoutCancel: `total` must be a number of milliseconds or a config object, got undefined'),
   ),
+  'tc-total-null': throws(
+    'timeoutCancel',
+    '`total` null',
+    () => timeoutCancel(null as never),
+    T('timeoutCancel: `total` must be a number of milliseconds or a config object, got null'),
+  ),
   'tc-total-string': throws(
     'timeoutCancel',
     '`total` a string',
@@ -619,6 +625,24 @@ const cases: Record<string, Case> = {
     '`options.owner` without onDestroy',
     () => cancelScope({ owner: {} as never }),
     T('cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got an object (Object)'),
+  ),
+  'cs-owner-string': throws(
+    'cancelScope',
+    '`options.owner` a string',
+    () => cancelScope({ owner: 'component' as never }),
+    T('cancelScope: `options.owner` must be an object with an onDestroy(callback) method, got the string "component"'),
+  ),
+  'cs-owner-function': behaves(
+    'cancelScope',
+    '`options.owner` a function with an onDestroy method',
+    'accepted: anything with onDestroy(callback) is an owner',
+    () => {
+      let destroy = noop;
+      const owner = Object.assign(() => {}, { onDestroy: (callback: () => void) => void (destroy = callback) });
+      const scope = cancelScope({ owner });
+      destroy();
+      expect(scope.cancelled).toBe(true);
+    },
   ),
   'cs-owner-null': throws(
     'cancelScope',

@@ -12,7 +12,7 @@ import {
   timer,
   VirtualTimeScheduler,
 } from 'rxjs';
-import { cancellable, finalizeCleanup, fromAbortable, timeoutCancel } from '../lib';
+import { cancellable, finalizeCleanup, fromAbortable, timeoutCancel, UNSUBSCRIBED, type Exit } from '../lib';
 
 // Core rule 6: no AbortController or Promise per subscription on paths that
 // never need one. The counts are exact, not timings: a change that creates
@@ -57,6 +57,18 @@ describe('pay only for what is used', () => {
     ['cancellable(signal), plain unsubscribe', () => NEVER.pipe(cancellable(signal)).subscribe().unsubscribe()],
   ])('%s', (_name, run) => {
     expect(countCostly(run)).toEqual({ abortControllers: 0, promiseThens: 0 });
+  });
+
+  it('hands every plain unsubscribe one shared, frozen exit rather than a new object', () => {
+    const exits: Exit[] = [];
+    for (let i = 0; i < 2; i++) {
+      NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)))
+        .subscribe()
+        .unsubscribe();
+    }
+    expect(exits[0]).toEqual({ kind: 'cancel', reason: UNSUBSCRIBED });
+    expect(exits[1]).toBe(exits[0]);
+    expect(Object.isFrozen(exits[0])).toBe(true);
   });
 
   it('counts what it claims to count (fromAbortable needs one controller per subscription)', () => {

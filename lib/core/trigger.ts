@@ -50,7 +50,7 @@ export function watchTrigger(owner: TriggerOwner, trigger: Trigger): void {
     case 'delay':
       owner.add(trigger.scheduler.schedule(fireDelay, trigger.ms, { owner, ms: trigger.ms }));
       return;
-    default: {
+    case 'observable': {
       const watcher = new FirstValueWatcher(owner);
       owner.add(watcher);
       trigger.source.subscribe(watcher);
