@@ -10,7 +10,6 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import type { RunHelpers } from 'rxjs/testing';
 import {
   cancellable,
   CancelledError,
@@ -21,7 +20,7 @@ import {
   type Exit,
 } from '../lib';
 import { normalize } from '../test-support/errors';
-import { testScheduler } from '../test-support/marbles';
+import { runMarbles } from '../test-support/marbles';
 import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -345,14 +344,12 @@ describe(finalizeCleanup.name, () => {
   });
 
   describe('with ill-behaved sources and cleanups', () => {
-    const run = (test: (helpers: RunHelpers) => void) => testScheduler().run(test);
-
     it.each([
       ['completes again', (subscriber: Subscriber<number>) => subscriber.complete()],
       ['emits again', (subscriber: Subscriber<number>) => subscriber.next(2)],
       ['unsubscribes its own subscriber', (subscriber: Subscriber<number>) => subscriber.unsubscribe()],
     ])('a source that %s while its cleanup runs changes nothing', (_, after) => {
-      run(({ cold, expectObservable }) => {
+      runMarbles(({ cold, expectObservable }) => {
         const source = new Observable<number>((subscriber) => {
           subscriber.next(1);
           subscriber.complete();
@@ -363,7 +360,7 @@ describe(finalizeCleanup.name, () => {
     });
 
     it('ignores a cleanup that completes after it timed out', () => {
-      run(({ expectObservable }) => {
+      runMarbles(({ expectObservable }) => {
         const stubborn = new Observable<never>((subscriber) => {
           // Completes at frame 5 whether or not it was unsubscribed.
           asyncScheduler.schedule(() => subscriber.complete(), 5);

@@ -1,6 +1,5 @@
 import { getEventListeners } from 'node:events';
 import { NEVER, Observable, Subject, Subscriber, Subscription } from 'rxjs';
-import type { RunHelpers } from 'rxjs/testing';
 import {
   cancellable,
   CancelledError,
@@ -11,7 +10,7 @@ import {
   type Exit,
 } from '../lib';
 import { normalize } from '../test-support/errors';
-import { testScheduler } from '../test-support/marbles';
+import { runMarbles } from '../test-support/marbles';
 import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -176,8 +175,6 @@ describe('shieldUntil release trigger that errors', () => {
   });
 
   describe('with ill-behaved neighbours', () => {
-    const run = (test: (helpers: RunHelpers) => void) => testScheduler().run(test);
-
     it('never subscribes the source for a subscriber that is already closed', () => {
       let subscribed = 0;
       const closed = new Subscriber<never>();
@@ -187,7 +184,7 @@ describe('shieldUntil release trigger that errors', () => {
     });
 
     it('watches the release once, even if the detached source unsubscribes its own subscriber', () => {
-      run(({ cold, expectSubscriptions }) => {
+      runMarbles(({ cold, expectSubscriptions }) => {
         const release = cold('-----x');
         let shielded: Subscriber<never> | undefined;
         const source = new Observable<never>((subscriber) => void (shielded = subscriber));
@@ -204,7 +201,7 @@ describe('shieldUntil release trigger that errors', () => {
         subscriber.error(late);
       });
       const exits: Exit[] = [];
-      run(() => {
+      runMarbles(() => {
         NEVER.pipe(shieldUntil(release, { onDetachedExit: (exit) => exits.push(exit) }))
           .subscribe()
           .unsubscribe();

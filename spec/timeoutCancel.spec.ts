@@ -11,10 +11,10 @@ import {
   throwError,
   TimeoutError,
 } from 'rxjs';
-import { type RunHelpers, TestScheduler } from 'rxjs/testing';
+import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exit } from '../lib';
 import { normalize } from '../test-support/errors';
-import { testScheduler } from '../test-support/marbles';
+import { runMarbles } from '../test-support/marbles';
 import { record } from '../test-support/record';
 import { deferred } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -161,12 +161,10 @@ describe('timeoutCancel deadlines', () => {
 // keep calling a subscriber after it closed, or fire a timer early) must not
 // get anything past the operator's own end.
 describe('timeoutCancel with ill-behaved neighbours', () => {
-  const run = (test: (helpers: RunHelpers) => void) => testScheduler().run(test);
-
   it('ignores a source that emits after the deadline cancelled it', () => {
     let leaked: Subscriber<number> | undefined;
     const events: unknown[] = [];
-    run(() => {
+    runMarbles(() => {
       new Observable<number>((subscriber) => void (leaked = subscriber))
         .pipe(timeoutCancel(0))
         .subscribe({ next: (value) => events.push(value), error: (error: Error) => events.push(error.name) });
@@ -184,7 +182,7 @@ describe('timeoutCancel with ill-behaved neighbours', () => {
       subscriber.error(late);
     });
     let schedules = 0;
-    run(({ expectObservable }) => {
+    runMarbles(({ expectObservable }) => {
       const counted: SchedulerLike = {
         now: () => asyncScheduler.now(),
         schedule: (work: never, delay?: number, state?: never) => (
@@ -204,7 +202,7 @@ describe('timeoutCancel with ill-behaved neighbours', () => {
   });
 
   it('ignores a check that a scheduler without cancellation runs after the source ended', () => {
-    run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       // Its actions cannot be cancelled: the check armed for frame 5 runs
       // while the source's error waits for a cleanup.
       const uncancellable: SchedulerLike = {
@@ -221,7 +219,7 @@ describe('timeoutCancel with ill-behaved neighbours', () => {
   });
 
   it('does not subscribe the reschedule trigger when the source ended synchronously', () => {
-    run(({ cold, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ cold, expectObservable, expectSubscriptions }) => {
       const reschedule = cold('-x', { x: 10 });
       expectObservable(of(1).pipe(timeoutCancel({ total: 5, reschedule }))).toBe('(a|)', { a: 1 });
       expectSubscriptions(reschedule.subscriptions).toBe([]);
@@ -229,7 +227,7 @@ describe('timeoutCancel with ill-behaved neighbours', () => {
   });
 
   it('re-arms, and times out on time, when its scheduler fires a check a frame early', () => {
-    run(({ expectObservable }) => {
+    runMarbles(({ expectObservable }) => {
       // Its first timer fires a frame early, as a setTimeout can against
       // Date.now() (the two clocks drift apart).
       const virtual = asyncScheduler; // virtual under run()

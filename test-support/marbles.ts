@@ -9,6 +9,11 @@ export function testScheduler(): TestScheduler {
   });
 }
 
+/** Runs `test` in virtual time on a {@link testScheduler}. */
+export function runMarbles(test: (helpers: RunHelpers) => void): void {
+  testScheduler().run(test);
+}
+
 /** A notification as an oracle test compares it: [frame, kind, value or error]. */
 export type Recorded = [frame: number, kind: 'N' | 'E' | 'C', value: unknown];
 
