@@ -1,7 +1,7 @@
-import { from, Subscription, type ObservableInput, type Observer } from 'rxjs';
+import { from, Observable, Subscription, type ObservableInput, type Observer } from 'rxjs';
 import { checkOptions, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
-import { teardownFor, type Waiter } from './core/waiter';
+import { subscribeOwned, teardownFor, type Waiter } from './core/waiter';
 import { CancelledError, CleanupError } from './errors';
 
 // The public type of a scope names `Symbol.asyncDispose`. Projects whose
@@ -183,21 +183,38 @@ class Scope implements CancelScope, Waiter {
       else reportUnhandledError(cancelled);
       return Subscription.EMPTY;
     }
+    const input = from(source);
+    const { runs } = this;
+    // The run belongs to the scope before its source is subscribed: a source
+    // that emits while being subscribed (`of`, a BehaviorSubject) reaches an
+    // observer that may cancel or close the scope, and that must end the run
+    // and await its cleanups like any other.
+    const run = new Observable<T>((subscriber) => {
+      runs.add(subscriber);
+      subscribeOwned(runs, input, subscriber);
+    });
     // Without an error handler, an error reaches config.onUnhandledError, as documented.
     // eslint-disable-next-line rxjs-x/no-ignored-error
-    const subscription = from(source).subscribe(partial);
-    this.runs.add(subscription);
-    return subscription;
+    return run.subscribe(partial);
   }
 
   cancel(...reason: [] | [reason: unknown]): void {
     if (this.isCancelled) return;
     this.isCancelled = true;
     if (reason.length > 0) this.reason = reason[0];
-    this.unregisterOwner?.();
-    this.unregisterOwner = null;
     this.controller?.abort(this.reason);
     teardownFor(this, this.runs);
+    const unregister = this.unregisterOwner;
+    this.unregisterOwner = null;
+    if (unregister !== null) {
+      try {
+        unregister();
+      } catch (error) {
+        // The owner's code failed while the scope closed: a failure of the
+        // closing, reported with the cleanups' (never thrown at the caller).
+        this.fail(error);
+      }
+    }
     this.release();
   }
 

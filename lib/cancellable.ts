@@ -2,7 +2,7 @@ import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type S
 import { checkChoice, checkOptions } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
-import { toTrigger, watchTrigger, type TriggerOwner } from './core/trigger';
+import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 
 const ONCANCEL = ['error', 'complete'] as const;
 
@@ -94,22 +94,35 @@ export function cancellable<T>(
 
   return (source) =>
     new Observable<T>((destination) => {
-      const link = new CancellableLink(destination, completeOnCancel, hasReason, reason).attach();
-      if (link.live) watchTrigger(link, watched);
-      if (link.live) source.subscribe(link);
+      new CancellableLink(destination, watched, completeOnCancel, hasReason, reason).open(source);
     });
 }
 
 class CancellableLink<T> extends Link<T> implements TriggerOwner {
+  private readonly trigger: Trigger;
   private readonly completeOnCancel: boolean;
   private readonly hasReason: boolean;
   private readonly givenReason: unknown;
 
-  constructor(destination: Subscriber<T>, completeOnCancel: boolean, hasReason: boolean, givenReason: unknown) {
+  constructor(
+    destination: Subscriber<T>,
+    trigger: Trigger,
+    completeOnCancel: boolean,
+    hasReason: boolean,
+    givenReason: unknown,
+  ) {
     super(destination);
+    this.trigger = trigger;
     this.completeOnCancel = completeOnCancel;
     this.hasReason = hasReason;
     this.givenReason = givenReason;
+  }
+
+  // The trigger first: an aborted signal or a synchronous value cancels
+  // before the source is subscribed at all.
+  protected override start(source: Observable<T>): void {
+    watchTrigger(this, this.trigger);
+    if (this.live) source.subscribe(this);
   }
 
   // A trigger firing after the end is ignored by stop().

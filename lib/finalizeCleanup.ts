@@ -110,8 +110,7 @@ export function finalizeCleanup<T>(cleanup: Cleanup, options?: FinalizeCleanupOp
   if (!isScheduler(scheduler)) invalid(fn, 'options.scheduler', 'a scheduler', scheduler);
   return (source) =>
     new Observable<T>((destination) => {
-      const link = new CleanupLink(destination, cleanup, bound, scheduler).attach();
-      if (link.live) source.subscribe(link);
+      new CleanupLink(destination, cleanup, bound, scheduler).open(source);
     });
 }
 
@@ -135,10 +134,13 @@ class CleanupLink<T> extends Link<T> {
     try {
       // How the source ended; failures of other cleanups are not its business.
       work = cleanup(this.outcome(null));
+      // Inside the guard too: telling what the result is reads its
+      // properties, which can throw (a revoked Proxy, a throwing `then`).
+      if (!isAwaitable(work)) return;
     } catch (error) {
       this.fail(error);
       return;
     }
-    if (isAwaitable(work)) awaitCleanup(this, work, this.timeout, this.scheduler);
+    awaitCleanup(this, work, this.timeout, this.scheduler);
   }
 }

@@ -1,7 +1,7 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
 import { describeValue, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
-import { ambientReason } from './core/waiter';
+import { adoptedReason, OWNER, subscribingOwner } from './core/waiter';
 import { CancelledError } from './errors';
 
 /**
@@ -88,12 +88,14 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
    */
   settlesWithValue = false;
 
-  private readonly subscriber: Subscriber<T>;
+  /** The subscriber it feeds, under the name RxJS gives it, so the walk of adopter() passes through. */
+  private readonly destination: Subscriber<T>;
+  readonly [OWNER] = subscribingOwner();
 
-  constructor(subscriber: Subscriber<T>) {
+  constructor(destination: Subscriber<T>) {
     super();
-    this.subscriber = subscriber;
-    subscriber.add(this);
+    this.destination = destination;
+    destination.add(this);
   }
 
   get signal(): AbortSignal {
@@ -103,13 +105,13 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
   next(value: T): void {
     if (this.closed) return;
     if (this.settlesWithValue) this.ended = true;
-    this.subscriber.next(value);
+    this.destination.next(value);
   }
 
   error(error: unknown): void {
     if (!this.closed) {
       this.ended = true;
-      this.subscriber.error(error);
+      this.destination.error(error);
     } else if (!isAbortAnswer(error, this.controller.signal)) {
       // A late failure that is not the answer to our abort: never dropped.
       reportUnhandledError(error);
@@ -119,14 +121,14 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
   complete(): void {
     if (this.closed) return;
     this.ended = true;
-    this.subscriber.complete();
+    this.destination.complete();
   }
 
   override unsubscribe(): void {
     // Work that has ended is left alone; work still running learns why it is
     // cancelled before its subscription is torn down. (A second call aborts
     // nothing: an aborted signal stays as it is.)
-    if (!this.ended) this.controller.abort(new CancelledError(ambientReason()));
+    if (!this.ended) this.controller.abort(new CancelledError(adoptedReason(this.destination, this[OWNER])));
     super.unsubscribe();
   }
 }

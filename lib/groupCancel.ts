@@ -1,4 +1,4 @@
-import { from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
+import { EMPTY, from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
 import type { Exit } from './core/exit';
 import { checkChoice, checkOptions, invalid, isObservableInput } from './core/inputs';
 import { COMPLETE, ERROR, Link } from './core/link';
@@ -175,10 +175,13 @@ export function groupCancel(sources: GroupSources, options?: GroupCancelOptions)
 export function groupCancel(sources: GroupSources, options?: GroupCancelOptions): Observable<unknown> {
   const settings = settingsOf(sources, options);
   return new Observable<unknown>((destination) => {
-    // A destination already closed leaves the group ended: fill() starts nothing.
-    new GroupLink(destination, settings).attach().start();
+    // A destination already closed leaves the group ended: start() is not called.
+    new GroupLink(destination, settings).open(NO_SOURCE);
   });
 }
+
+/** What a group's link is opened with: it has no source of its own, only children. */
+const NO_SOURCE = EMPTY;
 
 const MODES = ['fail-fast', 'settle'] as const;
 const OUTPUTS = ['collect', 'merge'] as const;
@@ -260,7 +263,8 @@ class GroupLink extends Link<unknown> {
     this.results = settings.merge ? [] : new Array<unknown>(this.size).fill(undefined);
   }
 
-  start(): void {
+  /** The group's upstream is its children. */
+  protected override start(): void {
     this.fill();
   }
 
@@ -305,8 +309,7 @@ class GroupLink extends Link<unknown> {
     while (this.live && this.startedCount < this.size && this.active < concurrency) {
       const index = this.startedCount++;
       this.active++;
-      // Attached to a live group, the child is live.
-      children[index].subscribe(new ChildLink(this, index).attach());
+      new ChildLink(this, index).open(children[index]);
     }
     this.filling = false;
     if (this.live && this.finished === this.size) this.stop(COMPLETE, UNSUBSCRIBED);
@@ -340,8 +343,17 @@ class GroupLink extends Link<unknown> {
     const { keys } = this.settings;
     // The group is done with its results: the array itself can go.
     if (keys === null) return this.results;
+    // Defined, not assigned: a record is data, and an own `__proto__` key (from
+    // JSON.parse, say) is a key like any other, not the record's prototype.
     const record: Record<string, unknown> = {};
-    keys.forEach((key, index) => (record[key] = this.results[index]));
+    keys.forEach((key, index) => {
+      Object.defineProperty(record, key, {
+        value: this.results[index],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    });
     return record;
   }
 }

@@ -11,7 +11,7 @@ import { checkChoice, checkOptions, invalid } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
-import { ambientWaiter, type Waiter } from './core/waiter';
+import { adopter, OWNER, type Waiter } from './core/waiter';
 import { describeError } from './errors';
 
 /**
@@ -153,8 +153,7 @@ export function shieldUntil<T>(
   };
   return (source) =>
     new Observable<T>((destination) => {
-      const link = new ShieldLink(destination, settings).attach();
-      if (link.live) link.start(source);
+      new ShieldLink(destination, settings).open(source);
     });
 }
 
@@ -168,7 +167,7 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
     this.settings = settings;
   }
 
-  start(source: Observable<T>): void {
+  protected override start(source: Observable<T>): void {
     this.started = true;
     source.subscribe(this);
   }
@@ -184,7 +183,7 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
       return;
     }
     if (!this.live) return;
-    this.detach(this.settings.defer ? ambientWaiter() : null);
+    this.detach(this.settings.defer ? adopter(this.destination, this[OWNER]) : null);
     if (this.settings.release !== null) watchTrigger(this, this.settings.release);
   }
 

@@ -230,12 +230,7 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
   const settings = settingsOf(totalOrConfig);
   return (source) =>
     new Observable<T | ObservedValueOf<O>>((destination) => {
-      const link = new TimeoutLink<T>(destination, settings).attach();
-      if (!link.live) return;
-      // The source first, then the timer, as RxJS's timeout does: a value
-      // and a deadline in the same frame resolve the same way.
-      source.subscribe(link);
-      link.start();
+      new TimeoutLink<T>(destination, settings).open(source);
     });
 }
 
@@ -336,7 +331,10 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     }
   }
 
-  start(): void {
+  // The source first, then the timer, as RxJS's timeout does: a value and a
+  // deadline in the same frame resolve the same way.
+  protected override start(source: Observable<T>): void {
+    source.subscribe(this);
     if (!this.live) return;
     if (this.settings.reschedule !== null) watchTrigger(this, this.settings.reschedule);
     // A reschedule value may have ended it already (a bad deadline).
@@ -459,20 +457,19 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   }
 
   private switchToFallback(destination: Subscriber<T>, info: TimeoutCancelInfo<T>): void {
-    let fallback: unknown;
+    let fallback: ObservableInput<T>;
     try {
-      fallback = this.settings.fallback!(info as TimeoutCancelInfo<never>);
+      const given = this.settings.fallback!(info as TimeoutCancelInfo<never>);
+      // Telling what it returned reads its properties, which can throw too.
+      if (!isObservableInput(given)) {
+        throw new TypeError(`timeoutCancel: \`with\` must return an ObservableInput, got ${describeValue(given)}`);
+      }
+      fallback = given as ObservableInput<T>;
     } catch (error) {
       destination.error(error);
       return;
     }
-    if (!isObservableInput(fallback)) {
-      destination.error(
-        new TypeError(`timeoutCancel: \`with\` must return an ObservableInput, got ${describeValue(fallback)}`),
-      );
-      return;
-    }
-    from(fallback as ObservableInput<T>).subscribe(destination);
+    from(fallback).subscribe(destination);
   }
 }
 

@@ -98,6 +98,32 @@ describe(groupCancel.name, () => {
     ]);
   });
 
+  describe('keeps every own key of a record, __proto__ included (a record is data: forkJoin drops it)', () => {
+    // JSON.parse makes `__proto__` an own key; assigning to it then sets that key, not the prototype.
+    const withProtoKey = (): Record<string, Observable<number>> => {
+      const sources = JSON.parse('{"__proto__": 0, "b": 0}') as Record<string, Observable<number>>;
+      sources['__proto__'] = of(1);
+      sources['b'] = of(2);
+      return sources;
+    };
+
+    it('collecting', () => {
+      const { events } = record(groupCancel(withProtoKey()));
+      const [[, result]] = events as [[string, Record<string, number>]];
+      expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+      expect(Object.keys(result)).toEqual(['__proto__', 'b']);
+      expect(Object.getOwnPropertyDescriptor(result, '__proto__')).toMatchObject({ value: 1, enumerable: true });
+      expect(result['b']).toBe(2);
+    });
+
+    it('settling', () => {
+      const { events } = record(groupCancel(withProtoKey(), { mode: 'settle' }));
+      const [[, result]] = events as [[string, Record<string, unknown>]];
+      expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toEqual({ status: 'fulfilled', value: 1 });
+    });
+  });
+
   it('collects undefined, in its place, for a child that completes without a value', () => {
     const { events } = record(groupCancel([EMPTY, of(1), EMPTY]));
     expect(events).toStrictEqual([['next', [undefined, 1, undefined]], ['complete']]);

@@ -9,7 +9,7 @@ import {
   isScheduler,
 } from '../lib/core/inputs';
 import { reportUnhandledError } from '../lib/core/report';
-import { ambientWaiter } from '../lib/core/waiter';
+import { subscribingOwner } from '../lib/core/waiter';
 
 // The guards every public function checks its arguments with. Their edges are
 // what decides between "a clear error at the call" and a working call, so they
@@ -134,8 +134,16 @@ describe('reportUnhandledError', () => {
 
 describe('the ambient waiter slot', () => {
   it('lives on globalThis under a registered symbol, so that two copies of the package share it', () => {
-    const slot = (globalThis as Record<symbol, unknown>)[Symbol.for('rxjs-cancel.ambient.v1')];
-    expect(slot).toEqual({ waiter: null });
-    expect(ambientWaiter()).toBeNull();
+    const slot = (globalThis as Record<symbol, unknown>)[Symbol.for('rxjs-cancel.ambient.v2')];
+    expect(slot).toEqual({ waiter: null, root: null, owner: null });
+    expect(subscribingOwner()).toBeNull();
+  });
+
+  it('is sealed: a test runner that deletes or wraps what a test file left on the global cannot break it', () => {
+    const slot = (globalThis as Record<symbol, object>)[Symbol.for('rxjs-cancel.ambient.v2')];
+    expect(Object.isSealed(slot)).toBe(true);
+    for (const key of Reflect.ownKeys(slot)) {
+      expect(Object.getOwnPropertyDescriptor(slot, key)).toMatchObject({ configurable: false, writable: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { from, Subscription, type ObservableInput, type Observer, type SchedulerLike } from 'rxjs';
 import { reportUnhandledError } from './report';
-import { teardownFor, type Waiter } from './waiter';
+import { subscribeOwned, teardownFor, type Waiter } from './waiter';
 
 /**
  * A cleanup that did not settle within `finalizeCleanup`'s `timeout`. Its
@@ -36,19 +36,21 @@ export function awaitCleanup(
 ): void {
   waiter.hold();
   const run = new CleanupRun(waiter, timeout);
-  if (timeout !== Infinity)
-    run.add(
-      scheduler.schedule(() => {
-        run.timedOut();
-      }, timeout),
-    );
   try {
-    from(work).subscribe(run);
+    subscribeOwned(run, from(work), run);
   } catch (error) {
     // `from` throws for an input it cannot convert (one whose `then` getter
     // throws when read a second time): that is a failed cleanup.
     run.error(error);
   }
+  // The work first, then its timer, as RxJS's `timeout` orders source and
+  // timer: work that settles in the very frame of the limit is in time.
+  if (timeout !== Infinity && run.pending)
+    run.add(
+      scheduler.schedule(() => {
+        run.timedOut();
+      }, timeout),
+    );
 }
 
 class CleanupRun extends Subscription implements Observer<unknown> {
@@ -59,6 +61,11 @@ class CleanupRun extends Subscription implements Observer<unknown> {
     super();
     this.waiter = waiter;
     this.timeout = timeout;
+  }
+
+  /** True until the work settles or times out. */
+  get pending(): boolean {
+    return this.waiter !== null;
   }
 
   next(): void {}

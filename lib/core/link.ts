@@ -1,8 +1,17 @@
-import { Subscription, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
+import { Subscription, type Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
 import { CancelledError, CleanupError, UNSUBSCRIBED } from '../errors';
 import { cancelExit, COMPLETE_EXIT, errorExit, type Exit } from './exit';
 import { reportUnhandledError } from './report';
-import { ambientWaiter, teardownFor, UNHANDLED, type Waiter } from './waiter';
+import {
+  adopter,
+  enterOwner,
+  leaveOwner,
+  OWNER,
+  subscribingOwner,
+  teardownFor,
+  UNHANDLED,
+  type Waiter,
+} from './waiter';
 
 /** How a link's subscription ended. */
 export const COMPLETE = 0;
@@ -10,16 +19,16 @@ export const ERROR = 1;
 export const CANCEL = 2;
 export type EndKind = typeof COMPLETE | typeof ERROR | typeof CANCEL;
 
-// The life of a link. LIVE: values flow. ENDING: the upstream is gone and the
-// downstream waits for the outcome, which is held back until every cleanup
-// has settled. DETACHED (shieldUntil only): the downstream left but the
-// upstream runs on; values are dropped. ORPHANED: the upstream is ending and
-// nobody downstream listens; the outcome goes to the heir (the waiter that was
-// ambient when the downstream left) or, without one, to
-// `config.onUnhandledError`. DONE: reported.
+// The life of a link. LIVE: values flow. DETACHED (shieldUntil only): the
+// downstream left but the upstream runs on; values are dropped. ENDING: the
+// upstream is gone and the downstream waits for the outcome, which is held
+// back until every cleanup has settled. ORPHANED: the upstream is ending and
+// nobody downstream listens; the outcome goes to the heir (the canceller whose
+// teardown reached the link) or, without one, to `config.onUnhandledError`.
+// DONE: reported. Only an ENDING or ORPHANED link settles.
 const LIVE = 0;
-const ENDING = 1;
-const DETACHED = 2;
+const DETACHED = 1;
+const ENDING = 2;
 const ORPHANED = 3;
 const DONE = 4;
 
@@ -34,10 +43,12 @@ const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
  * between, the source's teardown is added to the link itself, and the link is
  * added to its downstream subscriber so a downstream unsubscribe reaches it
  * (and stops a synchronous source looping on `subscriber.closed`). Only public
- * RxJS API is used.
+ * RxJS API is used, and one protected field it documents for subclasses
+ * (`Subscriber.destination`, read by {@link adopter}).
  *
- * An operator creates one per subscription, `attach()`es it, then subscribes
- * its triggers and its source to it while it is still `live`.
+ * An operator creates one per subscription and calls {@link Link.open}, which
+ * joins the downstream and calls the operator's {@link Link.start} to
+ * subscribe its triggers and its source.
  *
  * When the subscription ends (source completes or errors, the operator
  * cancels, or the downstream unsubscribes), the link tears its upstream down
@@ -47,12 +58,15 @@ const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
  */
 export abstract class Link<T> extends Subscription implements Observer<T>, Waiter {
   private phase = LIVE;
-  /** Pieces of work the outcome waits for: the teardown, cleanups, `finish`. */
+  /**
+   * Pieces of work the outcome waits for: the subscribe call itself (see
+   * open), the teardown, cleanups, `finish`.
+   */
   private running = 0;
   private finishing = false;
   private failures: unknown[] | null = null;
   private heir: Waiter | null = null;
-  /** Registered on the downstream only while it waits for asynchronous work. */
+  /** Registered on the downstream while it waits for the outcome (see watchDownstream). */
   private watch: (() => void) | null = null;
   /** How the subscription ended; `reason` says with what. */
   protected kind: EndKind = COMPLETE;
@@ -62,6 +76,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    */
   reason: unknown = UNSUBSCRIBED;
   protected destination: Subscriber<T> | null;
+  /** What the link was subscribed for (see subscribingOwner in waiter.ts). */
+  readonly [OWNER]: object | null;
   /**
    * Where values go: the downstream while the link is live, DROP after. A
    * field rather than a phase check in `next`, because the check was half of
@@ -73,31 +89,59 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     super();
     this.destination = destination;
     this.valueSink = destination;
+    this[OWNER] = subscribingOwner();
   }
 
   /**
-   * Joins the downstream's teardown; the operator calls it once, right after
-   * constructing the link and before subscribing to anything. It is not done
-   * in the constructor because a downstream that is already closed runs the
-   * link's teardown at once, and a subclass's fields would not exist yet.
+   * Joins the downstream's teardown and subscribes (see {@link Link.start});
+   * the operator calls it once, right after constructing the link. Joining is
+   * not done in the constructor because a downstream that is already closed
+   * runs the link's teardown at once, and a subclass's fields would not exist
+   * yet.
+   *
+   * The subscribe call counts as work the outcome waits for: a source that
+   * ends while it is being subscribed returns its teardown only after that,
+   * and the teardown runs before the link's own cleanup and its report (see
+   * {@link Link.add}), source side first, as for any other source.
    */
-  attach(): this {
+  open(source: Observable<T>): void {
+    this.running = 1;
     this.destination!.add(this);
-    return this;
+    if (this.phase === LIVE) {
+      const outer = enterOwner(this);
+      try {
+        this.start(source);
+      } finally {
+        leaveOwner(outer);
+      }
+    }
+    this.release();
+  }
+
+  /**
+   * Subscribes the operator's triggers and its source; by default the source
+   * alone. Anything may end the link on the way: subscribe the next thing
+   * only while the link is {@link Link.live}.
+   */
+  protected start(source: Observable<T>): void {
+    source.subscribe(this);
   }
 
   /**
    * A teardown added after the link closed (its source was still inside its
    * subscribe function when the link ended) is run at once, as RxJS does, but
    * as the rest of the upstream was: under this link as the waiter while it
-   * still waits, so an asynchronous cleanup that joins late is awaited too,
-   * and never throwing, so its error is not lost in a closed downstream.
+   * still waits (it always does while its subscribe call runs), so an
+   * asynchronous cleanup that joins late is awaited too, and never throwing,
+   * so its error is not lost in a closed downstream.
    */
   override add(teardown: TeardownLogic): void {
     if (!this.closed) {
       super.add(teardown);
       return;
     }
+    // What RxJS's add ignores (a source that returned nothing).
+    if (!teardown || teardown === this) return;
     const late = new Subscription();
     late.add(teardown);
     if (this.phase === DONE) {
@@ -141,12 +185,13 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   /**
    * Called by the downstream's teardown cascade: the downstream left, so the
-   * outcome has no one to go to but the canceller running the cascade, if
-   * there is one. It waits for this link as for any cleanup.
+   * outcome has no one to go to but the canceller whose teardown this is, if
+   * there is one (see {@link adopter}). It waits for this link as for any
+   * cleanup.
    */
   override unsubscribe(): void {
     if (this.phase !== LIVE) return;
-    const heir = ambientWaiter();
+    const heir = adopter(this.destination, this[OWNER]);
     this.leave(ORPHANED);
     this.heir = heir;
     heir?.hold();
@@ -158,9 +203,14 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * still there, or for the heir if the link was detached.
    */
   protected stop(kind: EndKind, reason: unknown): void {
-    if (this.phase === LIVE) this.leave(ENDING);
-    else if (this.phase === DETACHED) this.phase = ORPHANED;
-    else return;
+    if (this.phase === LIVE) {
+      this.leave(ENDING);
+      this.watchDownstream();
+    } else if (this.phase === DETACHED) {
+      this.phase = ORPHANED;
+    } else {
+      return;
+    }
     this.end(kind, reason);
   }
 
@@ -186,7 +236,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   private end(kind: EndKind, reason: unknown): void {
     this.kind = kind;
     this.reason = reason;
-    this.running = 1; // the synchronous teardown itself
+    this.running++; // the synchronous teardown itself
     teardownFor(this, this);
     this.release();
   }
@@ -236,7 +286,6 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   hold(): void {
     this.running++;
-    if (this.phase === ENDING && this.watch === null) this.watchDownstream();
   }
 
   fail(error: unknown): void {
@@ -244,7 +293,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   release(): void {
-    if (--this.running === 0) this.settle();
+    if (--this.running === 0 && (this.phase === ENDING || this.phase === ORPHANED)) this.settle();
   }
 
   private settle(): void {
@@ -258,19 +307,23 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.release();
   }
 
-  // The link closed itself when its upstream ended, which took it out of the
-  // downstream's finalizers. While the downstream waits for asynchronous work
-  // it must still learn if the downstream leaves, to hand the work over.
+  // The link closes itself when its upstream ends, which takes it out of the
+  // downstream's finalizers. Until it has reported, it must still learn if
+  // the downstream leaves, to hand its outcome over: to a canceller whose
+  // teardown reached the downstream, even one fired by the link's own
+  // teardown or cleanup (a `finalize` upstream, a cleanup calling
+  // `stop.next()`), which runs before anything is awaited.
   private watchDownstream(): void {
+    const destination = this.destination!;
     const watch = (): void => {
       if (this.phase !== ENDING) return;
-      const heir = ambientWaiter();
+      const heir = adopter(destination, this[OWNER]);
       this.phase = ORPHANED;
       this.heir = heir;
       heir?.hold();
     };
     this.watch = watch;
-    this.destination!.add(watch);
+    destination.add(watch);
   }
 
   private deliver(): void {

@@ -64,19 +64,24 @@ function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {
 
 /** Fires the owner on the trigger's first value. */
 class FirstValueWatcher extends Subscription implements Observer<unknown> {
-  private readonly owner: TriggerOwner;
+  /**
+   * The owner, under the name RxJS gives the subscriber a subscriber feeds:
+   * the trigger's subscription is the owner's, and the walk of adopter()
+   * passes through here to it.
+   */
+  private readonly destination: TriggerOwner;
 
   constructor(owner: TriggerOwner) {
     super();
-    this.owner = owner;
+    this.destination = owner;
   }
 
   next(value: unknown): void {
-    this.owner.fire(value);
+    this.destination.fire(value);
   }
 
   error(error: unknown): void {
-    this.owner.triggerFailed(error);
+    this.destination.triggerFailed(error);
   }
 
   complete(): void {

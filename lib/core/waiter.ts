@@ -1,4 +1,4 @@
-import { Subscription, UnsubscriptionError } from 'rxjs';
+import { Subscription, UnsubscriptionError, type Observable, type Observer } from 'rxjs';
 import { UNSUBSCRIBED } from '../errors';
 import { reportUnhandledError } from './report';
 
@@ -27,25 +27,129 @@ export interface Waiter {
   release(): void;
 }
 
+/** What the walk of {@link adopter} reads on the way: RxJS subscribers and this package's links. */
+interface Node {
+  readonly closed: boolean;
+  /** The subscriber it feeds (RxJS's `Subscriber.destination`, the link's downstream). */
+  readonly destination?: unknown;
+  /** Set on this package's subscribers: see {@link subscribingOwner}. */
+  readonly [OWNER]?: object | null;
+}
+
 interface Ambient {
+  /** The waiter of the teardown running now. */
   waiter: Waiter | null;
+  /** What that teardown unsubscribes: the top of the tree it may adopt. */
+  root: object | null;
+  /** On whose behalf subscriptions are being made now (see subscribeOwned). */
+  owner: object | null;
 }
 
 // The ambient slot lives on `globalThis` under a registered symbol, so that two
 // copies of this package in one app (an ESM and a CJS build, or two versions)
-// still see each other's cancellations. The `Waiter` shape is the contract
-// between them; the `v1` in the key is bumped if it ever changes.
-const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v1');
-const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= { waiter: null });
+// still see each other's cancellations. Its shape is the contract between
+// them; the `v2` in the key is bumped whenever it changes.
+//
+// It is sealed: its properties cannot be deleted or redefined. Jest 30 deletes
+// or wraps ("soft" mode, a setter that calls itself) the properties of every
+// object a test file left on its global object; a timer that outlives the file
+// and unsubscribes through this package must still find a plain, writable slot.
+const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v2');
+const OWNER: unique symbol = Symbol.for('rxjs-cancel.owner') as never;
+const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= Object.seal({
+  waiter: null,
+  root: null,
+  owner: null,
+}));
 
-/** The waiter of the teardown that is running right now, if any. */
-export function ambientWaiter(): Waiter | null {
-  return ambient.waiter;
+export { OWNER };
+
+/**
+ * What subscriptions made right now belong to: the link subscribing its
+ * source, a scope starting a run, a cleanup being awaited; null at top level.
+ * A link keeps it (under {@link OWNER}) as where its work belongs when the
+ * subscriber it feeds is a plain observer's, whose own parent RxJS does not
+ * tell (see {@link adopter}).
+ */
+export function subscribingOwner(): object | null {
+  return ambient.owner;
 }
 
-/** The reason of the teardown that is running right now. */
-export function ambientReason(): unknown {
-  const { waiter } = ambient;
+/**
+ * Makes `owner` the {@link subscribingOwner} until {@link leaveOwner} is
+ * given what this returns. Calls nest, as the subscribe calls they wrap do.
+ */
+export function enterOwner(owner: object): object | null {
+  const outer = ambient.owner;
+  ambient.owner = owner;
+  return outer;
+}
+
+export function leaveOwner(outer: object | null): void {
+  ambient.owner = outer;
+}
+
+/** Subscribes `subscriber` to `source` with `owner` as the {@link subscribingOwner}. */
+export function subscribeOwned<T>(owner: object, source: Observable<T>, subscriber: Partial<Observer<T>>): void {
+  const outer = enterOwner(owner);
+  try {
+    source.subscribe(subscriber);
+  } finally {
+    leaveOwner(outer);
+  }
+}
+
+/**
+ * The waiter of the teardown running now, if that teardown is what is ending
+ * a subscription of this package: `from` is the subscriber the subscription
+ * feeds (whose teardown reached it), `owner` what it was subscribed for.
+ *
+ * A cancel adopts exactly the subscriptions its own teardown reaches through
+ * the subscription tree, not whatever else happens to be unsubscribed in the
+ * same synchronous window (a `finalize` that emits into a Subject another
+ * chain's `takeUntil` or `switchMap` listens to). The tree is found by walking
+ * downstream: every subscriber feeds its `destination` and is its child, so
+ * from `from` on, each subscriber must already be closed (torn down by this
+ * cascade), up to what the teardown started from. A subscriber still open
+ * means the teardown came from elsewhere (a `switchMap` dropping an inner). A
+ * plain observer's subscriber (`subscribe({ next })`, `share()`'s connection)
+ * has no subscriber downstream: there the walk goes on from the owner the
+ * last link on the way was subscribed for, or, with none, stops: that is an
+ * independent subscription (its end came from itself, a `takeUntil`, …).
+ */
+export function adopter(from: unknown, owner: object | null): Waiter | null {
+  const { waiter, root } = ambient;
+  if (waiter === null) return null;
+  let node = from as Node | null;
+  let fallback = owner;
+  // Every step goes to an object made before the current one (a subscriber's
+  // destination, a link's owner), so the walk ends.
+  while (node !== root && node !== (waiter as object)) {
+    if (node === null || typeof node !== 'object' || !node.closed) return null;
+    if (OWNER in node) fallback = node[OWNER] ?? null;
+    const next = node.destination;
+    if (isSubscriber(next)) {
+      node = next;
+    } else {
+      node = fallback as Node | null;
+      fallback = null;
+    }
+  }
+  return waiter;
+}
+
+function isSubscriber(value: unknown): value is Node {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Node>).closed === 'boolean' &&
+    typeof (value as Partial<Subscription>).unsubscribe === 'function'
+  );
+}
+
+/** The reason of the teardown ending a subscription that feeds `from` (see {@link adopter}). */
+export function adoptedReason(from: unknown, owner: object | null): unknown {
+  const waiter = adopter(from, owner);
   return waiter === null ? UNSUBSCRIBED : waiter.reason;
 }
 
@@ -71,14 +175,17 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
  * `unsubscribe()` made by this package never throws.
  */
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
-  const outer = ambient.waiter;
+  const outerWaiter = ambient.waiter;
+  const outerRoot = ambient.root;
   ambient.waiter = waiter;
+  ambient.root = subscription;
   try {
     plainUnsubscribe.call(subscription);
   } catch (error) {
     failAll(waiter, error);
   } finally {
-    ambient.waiter = outer;
+    ambient.waiter = outerWaiter;
+    ambient.root = outerRoot;
   }
 }
 

@@ -1,0 +1,195 @@
+import { finalize, map, NEVER, Observable, Subject, takeUntil, timer, type Observable as Obs } from 'rxjs';
+import {
+  cancellable,
+  CancelledError,
+  CleanupError,
+  CleanupTimeoutError,
+  finalizeCleanup,
+  UNSUBSCRIBED,
+  type Exit,
+} from '../lib';
+import { testScheduler } from '../test-support/marbles';
+
+// The timing of the rules spec/neighbours.spec.ts states, frame by frame.
+
+const boom = new Error('boom');
+
+describe('a cancel fired from inside an ending subscription', () => {
+  type Stage = (stop: Subject<string>, cleanup: Obs<unknown>) => (source: Obs<string>) => Obs<string>;
+  // The same cancel, fired from three places while the source's cleanup runs:
+  // each time the canceller waits for the cleanup and reports its failure.
+  const firings: [string, string, Stage][] = [
+    [
+      'from outside, while the cleanup runs',
+      '--x',
+      (_stop, cleanup) => (source) => source.pipe(finalizeCleanup(() => cleanup)),
+    ],
+    [
+      'from inside the cleanup, before it returns its work',
+      '-',
+      (stop, cleanup) => (source) =>
+        source.pipe(
+          finalizeCleanup(() => {
+            stop.next('x');
+            return cleanup;
+          }),
+        ),
+    ],
+    [
+      'from a finalize upstream, while the source is torn down',
+      '-',
+      (stop, cleanup) => (source) =>
+        source.pipe(
+          finalize(() => stop.next('x')),
+          finalizeCleanup(() => cleanup),
+        ),
+    ],
+  ];
+
+  it.each(firings)('%s: waits for the cleanup and reports its failure', (_name, outside, stage) => {
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const stop = new Subject<string>();
+      hot(outside).subscribe(stop);
+      // prettier-ignore
+      const source = cold('   a|          ');
+      const cleanup = cold('   -----#     ', undefined, boom);
+      const cleanupSubs = '   -^----!     ';
+      const expected = '      a-----#     ';
+
+      const result = source.pipe(stage(stop, cleanup), cancellable(stop));
+
+      expectObservable(result).toBe(expected, { a: 'a' }, new CleanupError([boom], new CancelledError('x')));
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+});
+
+describe('a source that ends while it is being subscribed', () => {
+  it('an asynchronous cleanup its late teardown reaches is awaited, with the reason of a cancel fired meanwhile', () => {
+    const exits: Exit[] = [];
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const stop = new Subject<string>();
+      // prettier-ignore
+      const innerCleanup = cold('---|   ');
+      const innerCleanupSubs = '^--!   ';
+      const expected = '         ---#   ';
+
+      const inner = NEVER.pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return innerCleanup;
+        }),
+      );
+      const source = new Observable<never>(() => {
+        const subscription = inner.subscribe();
+        stop.next('x');
+        return subscription;
+      });
+
+      expectObservable(source.pipe(cancellable(stop))).toBe(expected, undefined, new CancelledError('x'));
+      expectSubscriptions(innerCleanup.subscriptions).toBe(innerCleanupSubs);
+    });
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
+  });
+
+  it('with an operator between, RxJS runs the late teardown itself: its cleanup goes on, not awaited (a documented limit)', () => {
+    const exits: Exit[] = [];
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const stop = new Subject<string>();
+      // prettier-ignore
+      const innerCleanup = cold('---|   ');
+      const innerCleanupSubs = '^--!   ';
+      const expected = '         #      ';
+
+      const inner = NEVER.pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return innerCleanup;
+        }),
+      );
+      const source = new Observable<never>(() => {
+        const subscription = inner.subscribe();
+        stop.next('x');
+        return subscription;
+      });
+
+      expectObservable(
+        source.pipe(
+          map((value) => value),
+          cancellable(stop),
+        ),
+      ).toBe(expected, undefined, new CancelledError('x'));
+      expectSubscriptions(innerCleanup.subscriptions).toBe(innerCleanupSubs);
+    });
+    expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+  });
+});
+
+describe('a cleanup that settles in the very frame of its timeout is in time', () => {
+  it('an Observable cleanup', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const source = cold('  a|     ');
+      const cleanup = cold('  ---|  ');
+      const cleanupSubs = '  -^--!  ';
+      const expected = '     a---|  ';
+
+      expectObservable(source.pipe(finalizeCleanup(() => cleanup, { timeout: 3 }))).toBe(expected);
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+
+  it('timer(50) with a timeout of 50', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('a|');
+      expectObservable(source.pipe(finalizeCleanup(() => timer(50), { timeout: 50 }))).toBe('a 50ms |');
+    });
+  });
+
+  it('one frame later it is an overrun', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const source = cold('  a|     ');
+      const cleanup = cold('  ----|  ');
+      const cleanupSubs = '  -^--!   ';
+      const expected = '     a---#   ';
+
+      expectObservable(source.pipe(finalizeCleanup(() => cleanup, { timeout: 3 }))).toBe(
+        expected,
+        { a: 'a' },
+        new CleanupError([new CleanupTimeoutError(3)]),
+      );
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+});
+
+describe('a cancel adopts exactly the subscriptions its own teardown reaches', () => {
+  it('reports at once when its finalize ends an unrelated chain whose cleanup takes time', () => {
+    const exits: Exit[] = [];
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const aStopped = new Subject<void>();
+      // prettier-ignore
+      const stopA = hot('    --x         ');
+      const bCleanup = cold('  -----|    ');
+      const bCleanupSubs = ' --^----!    ';
+      const expected = '     --#         ';
+
+      NEVER.pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return bCleanup;
+        }),
+        takeUntil(aStopped),
+      ).subscribe();
+      const a = NEVER.pipe(
+        finalize(() => aStopped.next()),
+        cancellable(stopA),
+      );
+
+      expectObservable(a).toBe(expected, undefined, new CancelledError('x'));
+      expectSubscriptions(bCleanup.subscriptions).toBe(bCleanupSubs);
+    });
+    expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+  });
+});

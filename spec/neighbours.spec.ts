@@ -1,0 +1,549 @@
+import {
+  BehaviorSubject,
+  finalize,
+  map,
+  NEVER,
+  Observable,
+  of,
+  share,
+  Subject,
+  switchMap,
+  queueScheduler,
+  takeUntil,
+  using,
+  type MonoTypeOperatorFunction,
+} from 'rxjs';
+import {
+  cancellable,
+  cancelScope,
+  CancelledError,
+  CleanupError,
+  finalizeCleanup,
+  fromAbortable,
+  groupCancel,
+  SCOPE_CLOSED,
+  shieldUntil,
+  timeoutCancel,
+  UNSUBSCRIBED,
+  type Exit,
+} from '../lib';
+import { normalize } from '../test-support/errors';
+import { record } from '../test-support/record';
+import { deferred, macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
+
+// Where rxjs-cancel meets the rest of RxJS: sources that end while they are
+// being subscribed, observers and cleanups that cancel or close re-entrantly,
+// unrelated chains torn down as side effects, values that throw when looked at.
+
+const boom = new Error('boom');
+const oops = new Error('oops');
+
+/** A source that ends while it is being subscribed, and returns a teardown that logs. */
+function endsWhileSubscribed(log: string[], end: 'complete' | 'error'): Observable<number> {
+  return new Observable<number>((subscriber) => {
+    subscriber.next(1);
+    if (end === 'complete') subscriber.complete();
+    else subscriber.error(boom);
+    return () => log.push('source teardown');
+  });
+}
+
+describe('a source that ends while it is being subscribed', () => {
+  it.each(['complete', 'error'] as const)(
+    'has its teardown run before the cleanup, and both before the downstream hears %s',
+    (end) => {
+      const log: string[] = [];
+      endsWhileSubscribed(log, end)
+        .pipe(finalizeCleanup((exit) => void log.push(`cleanup ${exit.kind}`)))
+        .subscribe({ complete: () => log.push('complete'), error: () => log.push('error') });
+      expect(log).toEqual(['source teardown', `cleanup ${end}`, end]);
+    },
+  );
+
+  it('runs an upstream finalize before the cleanup, as RxJS runs two finalizes', () => {
+    const rxjs: string[] = [];
+    of(1)
+      .pipe(
+        finalize(() => rxjs.push('f')),
+        finalize(() => rxjs.push('g')),
+      )
+      .subscribe();
+    const ours: string[] = [];
+    of(1)
+      .pipe(
+        finalize(() => ours.push('f')),
+        finalizeCleanup(() => void ours.push('g')),
+      )
+      .subscribe();
+    expect(rxjs).toEqual(['f', 'g']);
+    expect(ours).toEqual(rxjs);
+  });
+
+  it("releases using()'s resource before the cleanup", () => {
+    const log: string[] = [];
+    using(
+      () => ({ unsubscribe: () => log.push('resource released') }),
+      () => of(1),
+    )
+      .pipe(finalizeCleanup(() => void log.push('cleanup')))
+      .subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['resource released', 'cleanup', 'complete']);
+  });
+
+  it('reports a teardown that throws downstream, as a CleanupError, not to the unhandled path', () => {
+    const source = new Observable<number>((subscriber) => {
+      subscriber.complete();
+      return () => {
+        throw oops;
+      };
+    });
+    const { events } = record(source.pipe(finalizeCleanup(() => {})));
+    expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops])]]));
+  });
+
+  it('waits for an asynchronous cleanup that the late teardown reaches', async () => {
+    const log: string[] = [];
+    const innerDone = deferred();
+    const inner = NEVER.pipe(
+      finalizeCleanup((exit) => {
+        log.push(`inner cleanup ${exit.kind}`);
+        return innerDone.promise;
+      }),
+    );
+    const source = new Observable<never>((subscriber) => {
+      const innerSubscription = inner.subscribe();
+      subscriber.complete();
+      return innerSubscription;
+    });
+    source.pipe(finalizeCleanup(() => void log.push('cleanup'))).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['inner cleanup cancel']);
+    innerDone.resolve();
+    await macrotask();
+    expect(log).toEqual(['inner cleanup cancel', 'cleanup', 'complete']);
+  });
+
+  // Every operator holds back its end until its source's teardown has run.
+  const operators: [string, MonoTypeOperatorFunction<number>][] = [
+    ['finalizeCleanup', finalizeCleanup(() => {})],
+    ['cancellable', cancellable(NEVER)],
+    ['timeoutCancel', timeoutCancel(1000)],
+    ['shieldUntil', shieldUntil()],
+  ];
+  it.each(operators)('%s: the source teardown runs before the downstream hears complete', (_name, operator) => {
+    const log: string[] = [];
+    endsWhileSubscribed(log, 'complete')
+      .pipe(operator)
+      .subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['source teardown', 'complete']);
+  });
+
+  it('groupCancel: a child that ends while it is being subscribed has run its teardown when the group reports', () => {
+    const log: string[] = [];
+    groupCancel([endsWhileSubscribed(log, 'complete')]).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['source teardown', 'complete']);
+  });
+});
+
+describe('cancelScope.run: a run belongs to its scope before its source is subscribed', () => {
+  it('an observer that cancels the scope on a synchronous value sees no more values', () => {
+    const seen: number[] = [];
+    const scope = cancelScope();
+    scope.run(of(1, 2, 3), (value) => {
+      seen.push(value);
+      scope.cancel('stop');
+    });
+    expect(seen).toEqual([1]);
+  });
+
+  it('an observer that closes the scope while being subscribed: close() waits for the cleanup, with its reason and its failure', async () => {
+    const exits: Exit[] = [];
+    const cleanupDone = deferred();
+    const scope = cancelScope();
+    let closing: Promise<void> | undefined;
+    scope.run(
+      new BehaviorSubject(1).pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return cleanupDone.promise;
+        }),
+      ),
+      () => {
+        closing = scope.close('destroyed');
+      },
+    );
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'destroyed' }]);
+    let settled = false;
+    const outcome = closing!.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    void outcome.then(() => (settled = true));
+    await macrotask();
+    expect(settled).toBe(false);
+    cleanupDone.reject(boom);
+    expect(normalize(await outcome)).toEqual(normalize(new CleanupError([boom], new CancelledError('destroyed'))));
+  });
+
+  it('a run that ends while being subscribed is gone from the scope: close() has nothing to wait for', async () => {
+    const scope = cancelScope();
+    const exits: Exit[] = [];
+    scope.run(of(1, 2).pipe(finalizeCleanup((exit) => void exits.push(exit))));
+    await scope.close();
+    expect(exits).toEqual([{ kind: 'complete' }]);
+  });
+});
+
+describe('a cancel adopts exactly the subscriptions its own teardown reaches', () => {
+  it('not a chain that an unrelated takeUntil ends because its teardown emitted', async () => {
+    const log: unknown[] = [];
+    const bCleanup = deferred();
+    const aStopped = new Subject<void>();
+    NEVER.pipe(
+      finalizeCleanup((exit) => {
+        log.push(['B', exit]);
+        return bCleanup.promise;
+      }),
+      takeUntil(aStopped),
+    ).subscribe();
+    const stopA = new Subject<string>();
+    const { events } = record(
+      NEVER.pipe(
+        finalize(() => aStopped.next()),
+        cancellable(stopA),
+      ),
+    );
+    stopA.next('user stop A');
+    expect(log).toEqual([['B', { kind: 'cancel', reason: UNSUBSCRIBED }]]);
+    // A reports at once: B's cleanup is not A's to wait for.
+    expect(normalize(events)).toEqual(normalize([['error', new CancelledError('user stop A')]]));
+    bCleanup.reject(new Error('B cleanup failed'));
+    await macrotask();
+    expect(takeUnhandled()).toEqual([new Error('B cleanup failed')]);
+  });
+
+  it("not the inner that an app-wide switchMap drops when the canceller's finalize flips its BehaviorSubject", async () => {
+    const exits: Exit[] = [];
+    const spinnerCleanup = deferred();
+    const busy = new BehaviorSubject(true);
+    const spinner = busy.pipe(
+      switchMap((isBusy) =>
+        isBusy
+          ? NEVER.pipe(
+              finalizeCleanup((exit) => {
+                exits.push(exit);
+                return spinnerCleanup.promise;
+              }),
+            )
+          : of('idle'),
+      ),
+    );
+    spinner.subscribe();
+    const stop = new Subject<string>();
+    const { events } = record(
+      NEVER.pipe(
+        finalize(() => busy.next(false)),
+        cancellable(stop),
+      ),
+    );
+    stop.next('stop');
+    expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+    expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+    spinnerCleanup.reject(oops);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+  });
+
+  it('scope.close() neither waits for nor rejects with the cleanup of a chain its runs only emitted to', async () => {
+    const spinnerCleanup = deferred();
+    const busy = new BehaviorSubject(true);
+    busy
+      .pipe(switchMap((isBusy) => (isBusy ? NEVER.pipe(finalizeCleanup(() => spinnerCleanup.promise)) : of('idle'))))
+      .subscribe();
+    const scope = cancelScope();
+    scope.run(NEVER.pipe(finalize(() => busy.next(false))));
+    await scope.close('destroyed');
+    spinnerCleanup.reject(oops);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+  });
+
+  it("not a fromAbortable of another chain: its signal aborts with the plain unsubscribe's reason", () => {
+    const aStopped = new Subject<void>();
+    let signal: AbortSignal | undefined;
+    fromAbortable((given) => {
+      signal = given;
+      return NEVER;
+    })
+      .pipe(takeUntil(aStopped))
+      .subscribe();
+    const stop = new Subject<string>();
+    record(
+      NEVER.pipe(
+        finalize(() => aStopped.next()),
+        cancellable(stop),
+      ),
+    );
+    stop.next('stop A');
+    expect(signal!.aborted).toBe(true);
+    expect((signal!.reason as CancelledError).reason).toBe(UNSUBSCRIBED);
+  });
+
+  it("another chain's own canceller, fired from this teardown, adopts that chain's cleanups", async () => {
+    const log: unknown[] = [];
+    const bCleanup = deferred();
+    const stopB = new Subject<string>();
+    const b = record(
+      NEVER.pipe(
+        finalizeCleanup((exit) => {
+          log.push(exit);
+          return bCleanup.promise;
+        }),
+        cancellable(stopB),
+      ),
+    );
+    const stopA = new Subject<string>();
+    const a = record(
+      NEVER.pipe(
+        finalize(() => stopB.next('stop B')),
+        cancellable(stopA),
+      ),
+    );
+    stopA.next('stop A');
+    expect(log).toEqual([{ kind: 'cancel', reason: 'stop B' }]);
+    expect(normalize(a.events)).toEqual(normalize([['error', new CancelledError('stop A')]]));
+    expect(b.events).toEqual([]);
+    bCleanup.reject(oops);
+    await macrotask();
+    expect(normalize(b.events)).toEqual(normalize([['error', new CleanupError([oops], new CancelledError('stop B'))]]));
+  });
+
+  describe('and still every one it does reach', () => {
+    /** Work whose asynchronous cleanup is logged, and settles by hand. */
+    function work(log: unknown[], done: Promise<void>): Observable<never> {
+      return NEVER.pipe(
+        finalizeCleanup((exit) => {
+          log.push(exit);
+          return done;
+        }),
+      );
+    }
+
+    /** A hand-written operator in the style RxJS's docs show: it subscribes with a plain observer. */
+    function passThrough<T>(): MonoTypeOperatorFunction<T> {
+      return (source) =>
+        new Observable<T>((subscriber) =>
+          source.subscribe({
+            next: (value) => subscriber.next(value),
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => subscriber.complete(),
+          }),
+        );
+    }
+
+    const shapes: [string, (inner: Observable<never>) => Observable<never>][] = [
+      ['through operators', (inner) => inner.pipe(map((value) => value))],
+      ['through a hand-written operator that subscribes with a plain observer', (inner) => inner.pipe(passThrough())],
+      [
+        'through a hand-written operator and then operators',
+        (inner) =>
+          inner.pipe(
+            passThrough(),
+            map((value) => value),
+          ),
+      ],
+      ['through share()', (inner) => inner.pipe(share())],
+      [
+        'through a custom Observable whose teardown unsubscribes it',
+        (inner) =>
+          new Observable<never>(() => {
+            const subscription = inner.subscribe();
+            return () => subscription.unsubscribe();
+          }),
+      ],
+    ];
+
+    it.each(shapes)('%s', async (_name, shape) => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const stop = new Subject<string>();
+      const { events } = record(shape(work(log, done.promise)).pipe(cancellable(stop)));
+      stop.next('stop');
+      expect(log).toEqual([{ kind: 'cancel', reason: 'stop' }]);
+      expect(events).toEqual([]);
+      done.resolve();
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+    });
+
+    it.each(shapes)('%s, in a scope', async (_name, shape) => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const scope = cancelScope();
+      scope.run(shape(work(log, done.promise)));
+      let closed = false;
+      const closing = scope.close('bye').then(() => (closed = true));
+      expect(log).toEqual([{ kind: 'cancel', reason: 'bye' }]);
+      await macrotask();
+      expect(closed).toBe(false);
+      done.resolve();
+      await closing;
+    });
+
+    it("the trigger's own subscription, with a cleanup in it", async () => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const trigger = new Subject<void>().pipe(
+        finalizeCleanup((exit) => {
+          log.push(exit);
+          return done.promise;
+        }),
+      );
+      const source = new Subject<number>();
+      const { events } = record(source.pipe(cancellable(trigger)));
+      source.complete();
+      expect(log).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+      expect(events).toEqual([]);
+      done.resolve();
+      await macrotask();
+      expect(events).toEqual([['complete']]);
+    });
+  });
+});
+
+describe('a cancel fired from inside an ending subscription is adopted like any other', () => {
+  it("a cleanup that closes its own run's scope: close() waits for that cleanup", async () => {
+    const scope = cancelScope();
+    const cleanupDone = deferred();
+    let closing: Promise<void> | undefined;
+    scope.run(
+      of(1).pipe(
+        finalizeCleanup(() => {
+          closing = scope.close('from the cleanup');
+          return cleanupDone.promise;
+        }),
+      ),
+    );
+    let closed = false;
+    const outcome = closing!.then(
+      () => (closed = true),
+      (error: unknown) => error,
+    );
+    await macrotask();
+    expect(closed).toBe(false);
+    cleanupDone.reject(oops);
+    expect(normalize(await outcome)).toEqual(
+      normalize(new CleanupError([oops], new CancelledError('from the cleanup'))),
+    );
+  });
+
+  it('a cleanup that fires the downstream canceller: the canceller waits for it (and reports its failure)', async () => {
+    const stop = new Subject<string>();
+    const cleanupDone = deferred();
+    const { events } = record(
+      of(1).pipe(
+        finalizeCleanup(() => {
+          stop.next('x');
+          return cleanupDone.promise;
+        }),
+        cancellable(stop),
+      ),
+    );
+    expect(events).toEqual([['next', 1]]);
+    cleanupDone.reject(oops);
+    await macrotask();
+    expect(normalize(events)).toEqual(
+      normalize([
+        ['next', 1],
+        ['error', new CleanupError([oops], new CancelledError('x'))],
+      ]),
+    );
+  });
+});
+
+describe('a cleanup result that throws when looked at is a failed cleanup', () => {
+  function revoked(): object {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  }
+  const throwingThen = (): object => ({
+    get then(): never {
+      throw boom;
+    },
+  });
+  const results: [string, () => object][] = [
+    ['a revoked Proxy', revoked],
+    ['an object whose then getter throws', throwingThen],
+  ];
+
+  it.each(results)('%s: a plain unsubscribe does not throw; the failure is reported', async (_name, result) => {
+    const subscription = NEVER.pipe(finalizeCleanup(() => result() as never)).subscribe();
+    expect(() => subscription.unsubscribe()).not.toThrow();
+    await macrotask();
+    expect(takeUnhandled()).toHaveLength(1);
+  });
+
+  it.each(results)('%s: the canceller reports it', (_name, result) => {
+    const stop = new Subject<string>();
+    const { events } = record(
+      NEVER.pipe(
+        finalizeCleanup(() => result() as never),
+        cancellable(stop),
+      ),
+    );
+    stop.next('x');
+    expect(events).toHaveLength(1);
+    const [[kind, error]] = events as [[string, CleanupError]];
+    expect(kind).toBe('error');
+    expect(error).toBeInstanceOf(CleanupError);
+    expect(error.errors).toHaveLength(1);
+  });
+
+  it.each(results)('%s: on completion, the downstream gets it', (_name, result) => {
+    const { events } = record(of(1).pipe(finalizeCleanup(() => result() as never)));
+    expect(events).toHaveLength(2);
+    expect((events[1] as [string, unknown])[1]).toBeInstanceOf(CleanupError);
+  });
+
+  it('timeoutCancel: a fallback whose result throws when looked at errors downstream', () => {
+    const { events } = record(
+      NEVER.pipe(timeoutCancel({ total: 0, scheduler: queueScheduler, with: () => revoked() as never })),
+    );
+    expect(events).toHaveLength(1);
+    expect((events[0] as [string, unknown])[1]).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('a scope owner whose unregister function throws', () => {
+  it('close() does not throw, tears the runs down, and rejects with that error', async () => {
+    const scope = cancelScope({
+      owner: {
+        onDestroy: () => () => {
+          throw oops;
+        },
+      },
+    });
+    const exits: Exit[] = [];
+    scope.run(NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit))));
+    let closing!: Promise<void>;
+    expect(() => (closing = scope.close())).not.toThrow();
+    expect(exits).toEqual([{ kind: 'cancel', reason: SCOPE_CLOSED }]);
+    await expect(closing).rejects.toEqual(new CleanupError([oops], new CancelledError(SCOPE_CLOSED)));
+    // A second close() gives the same, settled answer.
+    await expect(scope.close()).rejects.toBe(await closing.catch((error: unknown) => error));
+  });
+
+  it('with cancel() alone, the error goes to the unhandled path', async () => {
+    const scope = cancelScope({
+      owner: {
+        onDestroy: () => () => {
+          throw oops;
+        },
+      },
+    });
+    expect(() => scope.cancel()).not.toThrow();
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+  });
+});
