@@ -1,7 +1,7 @@
-import { from, Observable, Subscription, type ObservableInput, type Observer } from 'rxjs';
+import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
 import { checkOptions, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
-import { subscribeOwned, teardownFor, type Waiter } from './core/waiter';
+import { belongsTo, subscribeOwned, teardownFor, type Waiter } from './core/waiter';
 import { CancelledError, CleanupError } from './errors';
 
 // The public type of a scope names `Symbol.asyncDispose`. Projects whose
@@ -152,6 +152,8 @@ class Scope implements CancelScope, Waiter {
   private unregisterOwner: (() => void) | null = null;
 
   constructor(owner: DestroyNotifier | undefined) {
+    // The runs are the scope's: adopter()'s walk goes on from them to it.
+    belongsTo(this.runs, this);
     if (owner === undefined) return;
     const unregister = owner.onDestroy(() => {
       this.unregisterOwner = null;
@@ -184,18 +186,25 @@ class Scope implements CancelScope, Waiter {
       return Subscription.EMPTY;
     }
     const input = from(source);
-    const { runs } = this;
     // The run belongs to the scope before its source is subscribed: a source
     // that emits while being subscribed (`of`, a BehaviorSubject) reaches an
     // observer that may cancel or close the scope, and that must end the run
-    // and await its cleanups like any other.
-    const run = new Observable<T>((subscriber) => {
-      runs.add(subscriber);
-      subscribeOwned(runs, input, subscriber);
-    });
+    // and await its cleanups like any other. So the run's subscriber (RxJS's
+    // own, for the observer as given) is made first, by subscribing to an
+    // Observable that only hands it over, then added to the scope, then
+    // subscribed to the source; errors RxJS throws from that subscribe reach
+    // the caller, as from any subscribe().
+    let subscriber!: Subscriber<T>;
     // Without an error handler, an error reaches config.onUnhandledError, as documented.
     // eslint-disable-next-line rxjs-x/no-ignored-error
-    return run.subscribe(partial);
+    const run = new Observable<T>((given) => void (subscriber = given)).subscribe(partial);
+    this.runs.add(run);
+    // A plain observer's subscriber feeds no subscriber: adopter() learns here
+    // that it is the scope's, so whatever the run subscribes, at once or
+    // later, is the scope's work.
+    belongsTo(run, this.runs);
+    subscribeOwned(this.runs, input, subscriber);
+    return run;
   }
 
   cancel(...reason: [] | [reason: unknown]): void {

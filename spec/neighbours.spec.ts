@@ -11,7 +11,11 @@ import {
   queueScheduler,
   takeUntil,
   using,
+  concatMap,
+  exhaustMap,
+  mergeMap,
   type MonoTypeOperatorFunction,
+  type OperatorFunction,
 } from 'rxjs';
 import {
   cancellable,
@@ -183,6 +187,44 @@ describe('cancelScope.run: a run belongs to its scope before its source is subsc
     expect(settled).toBe(false);
     cleanupDone.reject(boom);
     expect(normalize(await outcome)).toEqual(normalize(new CleanupError([boom], new CancelledError('destroyed'))));
+  });
+
+  it('close() waits for, and rejects with, the cleanup of work the run subscribed later, on a value', async () => {
+    const exits: Exit[] = [];
+    const cleanupDone = deferred();
+    const clicks = new Subject<void>();
+    const scope = cancelScope();
+    scope.run(
+      clicks.pipe(
+        switchMap(() =>
+          NEVER.pipe(
+            finalizeCleanup((exit) => {
+              exits.push(exit);
+              return cleanupDone.promise;
+            }),
+          ),
+        ),
+      ),
+    );
+    clicks.next();
+    const outcome = scope.close('bye').then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'bye' }]);
+    cleanupDone.reject(oops);
+    expect(normalize(await outcome)).toEqual(normalize(new CleanupError([oops], new CancelledError('bye'))));
+  });
+
+  it("a source that completes while subscribed and returns a throwing teardown: run() throws it, as RxJS's subscribe() does", () => {
+    const scope = cancelScope();
+    const source = new Observable<never>((subscriber) => {
+      subscriber.complete();
+      return () => {
+        throw oops;
+      };
+    });
+    expect(() => scope.run(source)).toThrow(oops);
   });
 
   it('a run that ends while being subscribed is gone from the scope: close() has nothing to wait for', async () => {
@@ -390,6 +432,54 @@ describe('a cancel adopts exactly the subscriptions its own teardown reaches', (
       await closing;
     });
 
+    const flatteners: [string, (project: () => Observable<never>) => OperatorFunction<void, never>][] = [
+      ['mergeMap', (project) => mergeMap(project)],
+      ['switchMap', (project) => switchMap(project)],
+      ['concatMap', (project) => concatMap(project)],
+      ['exhaustMap', (project) => exhaustMap(project)],
+    ];
+
+    it.each(flatteners)('an inner Observable %s subscribed later, on a value', async (_name, flatten) => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const go = new Subject<void>();
+      const stop = new Subject<string>();
+      const { events } = record(
+        go.pipe(
+          flatten(() => work(log, done.promise)),
+          cancellable(stop),
+        ),
+      );
+      go.next();
+      stop.next('stop');
+      expect(log).toEqual([{ kind: 'cancel', reason: 'stop' }]);
+      expect(events).toEqual([]);
+      done.resolve();
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+    });
+
+    it('but not work behind a plain observer subscribed later, in an inner Observable (a documented limit)', async () => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const go = new Subject<void>();
+      const stop = new Subject<string>();
+      const { events } = record(
+        go.pipe(
+          switchMap(() => work(log, done.promise).pipe(share())),
+          cancellable(stop),
+        ),
+      );
+      go.next();
+      stop.next('stop');
+      // Its cleanup runs, as after a plain unsubscribe; the canceller does not wait.
+      expect(log).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
+      done.reject(oops);
+      await macrotask();
+      expect(takeUnhandled()).toEqual([oops]);
+    });
+
     it("the trigger's own subscription, with a cleanup in it", async () => {
       const log: unknown[] = [];
       const done = deferred();
@@ -458,6 +548,64 @@ describe('a cancel fired from inside an ending subscription is adopted like any 
         ['error', new CleanupError([oops], new CancelledError('x'))],
       ]),
     );
+  });
+});
+
+describe('a trigger that fires while it is being subscribed, and then returns its teardown', () => {
+  it('the canceller runs that teardown as part of its cancel: it waits for a cleanup the teardown reaches', async () => {
+    const exits: Exit[] = [];
+    const done = deferred();
+    const trigger = new Observable<string>((subscriber) => {
+      const subscription = NEVER.pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return done.promise;
+        }),
+      ).subscribe();
+      subscriber.next('x');
+      return subscription;
+    });
+    const { events } = record(NEVER.pipe(cancellable(trigger)));
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
+    expect(events).toEqual([]);
+    done.resolve();
+    await macrotask();
+    expect(normalize(events)).toEqual(normalize([['error', new CancelledError('x')]]));
+  });
+
+  it('and reports its failure with the cancel', () => {
+    const trigger = new Observable<string>((subscriber) => {
+      subscriber.next('x');
+      return () => {
+        throw oops;
+      };
+    });
+    const { events } = record(NEVER.pipe(cancellable(trigger)));
+    expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], new CancelledError('x'))]]));
+  });
+
+  it("timeoutCancel's reschedule: a bad deadline while being subscribed, a throwing teardown and a failing cleanup all reach the downstream", async () => {
+    const done = deferred();
+    const reschedule = new Observable<number>((subscriber) => {
+      subscriber.next('not a deadline' as unknown as number);
+      return () => {
+        throw oops;
+      };
+    });
+    const { events } = record(
+      NEVER.pipe(
+        finalizeCleanup(() => done.promise),
+        timeoutCancel({ total: 1000, reschedule }),
+      ),
+    );
+    done.reject(boom);
+    await macrotask();
+    expect(events).toHaveLength(1);
+    const [[kind, error]] = events as [[string, CleanupError]];
+    expect(kind).toBe('error');
+    expect(error).toBeInstanceOf(CleanupError);
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(new Set(error.errors)).toEqual(new Set([oops, boom]));
   });
 });
 

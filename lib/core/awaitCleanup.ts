@@ -56,10 +56,16 @@ export function awaitCleanup(
 class CleanupRun extends Subscription implements Observer<unknown> {
   private waiter: Waiter | null;
   private readonly timeout: number;
+  /**
+   * The waiter, under the name RxJS gives the subscriber a subscriber feeds,
+   * for the walk of adopter(): the work's subscriptions are the waiter's.
+   */
+  readonly destination: Waiter;
 
   constructor(waiter: Waiter, timeout: number) {
     super();
     this.waiter = waiter;
+    this.destination = waiter;
     this.timeout = timeout;
   }
 

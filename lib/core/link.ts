@@ -107,15 +107,19 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   open(source: Observable<T>): void {
     this.running = 1;
     this.destination!.add(this);
-    if (this.phase === LIVE) {
-      const outer = enterOwner(this);
-      try {
-        this.start(source);
-      } finally {
-        leaveOwner(outer);
-      }
+    if (this.phase !== LIVE) {
+      this.release();
+      return;
     }
-    this.release();
+    const outer = enterOwner(this);
+    try {
+      this.start(source);
+    } finally {
+      // Also if a subscribe call throws (RxJS's deprecated synchronous error
+      // handling rethrows): the link must still be able to settle.
+      leaveOwner(outer);
+      this.release();
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { from, Subscription, type Observable, type Observer, type SchedulerLike } from 'rxjs';
+import { from, Subscription, type Observable, type Observer, type SchedulerLike, type TeardownLogic } from 'rxjs';
 import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler } from './inputs';
 
 /**
@@ -87,6 +87,17 @@ class FirstValueWatcher extends Subscription implements Observer<unknown> {
   complete(): void {
     // A trigger that ends without a value never fires: let it go now.
     this.unsubscribe();
+  }
+
+  /**
+   * The trigger's teardown, returned after the watcher closed (a trigger that
+   * fired while being subscribed ended its owner, and with it this watcher):
+   * the owner runs it as part of its own ending, awaited and never throwing,
+   * as it runs its source's.
+   */
+  override add(teardown: TeardownLogic): void {
+    if (this.closed) this.destination.add(teardown);
+    else super.add(teardown);
   }
 }
 

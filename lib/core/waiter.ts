@@ -39,8 +39,6 @@ interface Node {
 interface Ambient {
   /** The waiter of the teardown running now. */
   waiter: Waiter | null;
-  /** What that teardown unsubscribes: the top of the tree it may adopt. */
-  root: object | null;
   /** On whose behalf subscriptions are being made now (see subscribeOwned). */
   owner: object | null;
 }
@@ -58,7 +56,6 @@ const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v2');
 const OWNER: unique symbol = Symbol.for('rxjs-cancel.owner') as never;
 const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= Object.seal({
   waiter: null,
-  root: null,
   owner: null,
 }));
 
@@ -113,25 +110,27 @@ export function subscribeOwned<T>(owner: object, source: Observable<T>, subscrib
  * cascade), up to what the teardown started from. A subscriber still open
  * means the teardown came from elsewhere (a `switchMap` dropping an inner). A
  * plain observer's subscriber (`subscribe({ next })`, `share()`'s connection)
- * has no subscriber downstream: there the walk goes on from the owner the
- * last link on the way was subscribed for, or, with none, stops: that is an
- * independent subscription (its end came from itself, a `takeUntil`, …).
+ * has no subscriber downstream: there the walk goes on from its parent if
+ * this package made it (a scope's run, see {@link belongsTo}), else from the
+ * owner the last link on the way was subscribed for, or, with none, stops:
+ * that is an independent subscription (its end came from itself, a
+ * `takeUntil`, …).
  */
 export function adopter(from: unknown, owner: object | null): Waiter | null {
-  const { waiter, root } = ambient;
+  const { waiter } = ambient;
   if (waiter === null) return null;
   let node = from as Node | null;
   let fallback = owner;
   // Every step goes to an object made before the current one (a subscriber's
   // destination, a link's owner), so the walk ends.
-  while (node !== root && node !== (waiter as object)) {
+  while (node !== (waiter as object)) {
     if (node === null || typeof node !== 'object' || !node.closed) return null;
     if (OWNER in node) fallback = node[OWNER] ?? null;
     const next = node.destination;
     if (isSubscriber(next)) {
       node = next;
     } else {
-      node = fallback as Node | null;
+      node = (parents.get(node) ?? fallback) as Node | null;
       fallback = null;
     }
   }
@@ -145,6 +144,15 @@ function isSubscriber(value: unknown): value is Node {
     typeof (value as Partial<Node>).closed === 'boolean' &&
     typeof (value as Partial<Subscription>).unsubscribe === 'function'
   );
+}
+
+// Plain observers' subscribers that this package makes itself (a scope's runs)
+// know their parent; the walk of adopter() goes on through them.
+const parents = new WeakMap<object, object>();
+
+/** Tells adopter() that `subscriber`, a plain observer's, is a child of `parent`. */
+export function belongsTo(subscriber: object, parent: object): void {
+  parents.set(subscriber, parent);
 }
 
 /** The reason of the teardown ending a subscription that feeds `from` (see {@link adopter}). */
@@ -175,17 +183,14 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
  * `unsubscribe()` made by this package never throws.
  */
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
-  const outerWaiter = ambient.waiter;
-  const outerRoot = ambient.root;
+  const outer = ambient.waiter;
   ambient.waiter = waiter;
-  ambient.root = subscription;
   try {
     plainUnsubscribe.call(subscription);
   } catch (error) {
     failAll(waiter, error);
   } finally {
-    ambient.waiter = outerWaiter;
-    ambient.root = outerRoot;
+    ambient.waiter = outer;
   }
 }
 
