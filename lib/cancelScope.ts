@@ -1,7 +1,8 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
 import { checkOptions, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
-import { belongsTo, subscribeOwned, teardownFor, type Waiter } from './core/waiter';
+import { Link } from './core/link';
+import { belongsTo, enterOwner, leaveOwner, teardownFor, type Waiter } from './core/waiter';
 import { CancelledError, CleanupError } from './errors';
 
 // The public type of a scope names `Symbol.asyncDispose`. Projects whose
@@ -203,7 +204,15 @@ class Scope implements CancelScope, Waiter {
     // that it is the scope's, so whatever the run subscribes, at once or
     // later, is the scope's work.
     belongsTo(run, this.runs);
-    subscribeOwned(this.runs, input, subscriber);
+    // The source is subscribed through a link, as by any operator of this
+    // package: what the source returns while it is being subscribed (a
+    // teardown, after an observer closed the scope) is awaited as the rest.
+    const outer = enterOwner(this.runs);
+    try {
+      new RunLink(subscriber).open(input);
+    } finally {
+      leaveOwner(outer);
+    }
     return run;
   }
 
@@ -271,3 +280,6 @@ class Scope implements CancelScope, Waiter {
     }
   }
 }
+
+/** A run of a scope: a link whose downstream is the run's observer. */
+class RunLink<T> extends Link<T> {}

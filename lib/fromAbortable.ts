@@ -1,7 +1,7 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
 import { describeValue, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
-import { adoptedReason, OWNER, subscribingOwner } from './core/waiter';
+import { adoptedReason, subscribingOwner } from './core/waiter';
 import { CancelledError } from './errors';
 
 /**
@@ -90,7 +90,7 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
 
   /** The subscriber it feeds, under the name RxJS gives it, so the walk of adopter() passes through. */
   private readonly destination: Subscriber<T>;
-  readonly [OWNER] = subscribingOwner();
+  readonly owner = subscribingOwner();
 
   constructor(destination: Subscriber<T>) {
     super();
@@ -128,7 +128,7 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
     // Work that has ended is left alone; work still running learns why it is
     // cancelled before its subscription is torn down. (A second call aborts
     // nothing: an aborted signal stays as it is.)
-    if (!this.ended) this.controller.abort(new CancelledError(adoptedReason(this.destination, this[OWNER])));
+    if (!this.ended) this.controller.abort(new CancelledError(adoptedReason(this.destination, this.owner)));
     super.unsubscribe();
   }
 }

@@ -11,7 +11,7 @@ import { checkChoice, checkOptions, invalid } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
-import { adopter, OWNER, type Waiter } from './core/waiter';
+import { adopter, type Waiter } from './core/waiter';
 import { describeError } from './errors';
 
 /**
@@ -183,7 +183,7 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
       return;
     }
     if (!this.live) return;
-    this.detach(this.settings.defer ? adopter(this.destination, this[OWNER]) : null);
+    this.detach(this.settings.defer ? adopter(this.destination, this.owner) : null);
     if (this.settings.release !== null) watchTrigger(this, this.settings.release);
   }
 

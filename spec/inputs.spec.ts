@@ -135,7 +135,7 @@ describe('reportUnhandledError', () => {
 describe('the ambient waiter slot', () => {
   it('lives on globalThis under a registered symbol, so that two copies of the package share it', () => {
     const slot = (globalThis as Record<symbol, unknown>)[Symbol.for('rxjs-cancel.ambient.v2')];
-    expect(slot).toEqual({ waiter: null, owner: null });
+    expect(slot).toEqual({ waiter: null, ending: null, owner: null });
     expect(subscribingOwner()).toBeNull();
   });
 

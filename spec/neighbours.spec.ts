@@ -2,6 +2,7 @@ import {
   BehaviorSubject,
   finalize,
   map,
+  merge,
   NEVER,
   Observable,
   of,
@@ -216,7 +217,7 @@ describe('cancelScope.run: a run belongs to its scope before its source is subsc
     expect(normalize(await outcome)).toEqual(normalize(new CleanupError([oops], new CancelledError('bye'))));
   });
 
-  it("a source that completes while subscribed and returns a throwing teardown: run() throws it, as RxJS's subscribe() does", () => {
+  it('a source that completes while subscribed and returns a throwing teardown: the observer hears it, as from any operator', () => {
     const scope = cancelScope();
     const source = new Observable<never>((subscriber) => {
       subscriber.complete();
@@ -224,7 +225,39 @@ describe('cancelScope.run: a run belongs to its scope before its source is subsc
         throw oops;
       };
     });
-    expect(() => scope.run(source)).toThrow(oops);
+    const events: unknown[] = [];
+    scope.run(source, { complete: () => events.push('complete'), error: (error: unknown) => events.push(error) });
+    expect(normalize(events)).toEqual(normalize([new CleanupError([oops])]));
+  });
+
+  it('an observer that closes the scope while a hand-written operator is still being subscribed: close() waits for what it returns', async () => {
+    const exits: Exit[] = [];
+    const cleanupDone = deferred();
+    const scope = cancelScope();
+    let closing: Promise<void> | undefined;
+    // The operator returns its inner subscription only after the value was seen.
+    const passThrough = (source: Observable<number>): Observable<number> =>
+      new Observable<number>((subscriber) => source.subscribe({ next: (value) => subscriber.next(value) }));
+    scope.run(
+      passThrough(
+        new BehaviorSubject(1).pipe(
+          finalizeCleanup((exit) => {
+            exits.push(exit);
+            return cleanupDone.promise;
+          }),
+        ),
+      ),
+      () => {
+        closing = scope.close('bye');
+      },
+    );
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'bye' }]);
+    let closed = false;
+    void closing!.then(() => (closed = true));
+    await macrotask();
+    expect(closed).toBe(false);
+    cleanupDone.resolve();
+    await closing;
   });
 
   it('a run that ends while being subscribed is gone from the scope: close() has nothing to wait for', async () => {
@@ -606,6 +639,27 @@ describe('a trigger that fires while it is being subscribed, and then returns it
     expect(error).toBeInstanceOf(CleanupError);
     expect(error.cause).toBeInstanceOf(TypeError);
     expect(new Set(error.errors)).toEqual(new Set([oops, boom]));
+  });
+});
+
+describe('a canceller fired while a plain unsubscribe is on its way to it', () => {
+  it('reports into a subscriber whose downstream has closed: what it carries goes to the unhandled path, not nowhere', async () => {
+    const stop = new Subject<string>();
+    const events: unknown[] = [];
+    merge(
+      NEVER.pipe(finalizeCleanup(() => void stop.next('x'))),
+      NEVER.pipe(
+        finalizeCleanup(() => {
+          throw boom;
+        }),
+        cancellable(stop),
+      ),
+    )
+      .subscribe({ error: (error: unknown) => events.push(error) })
+      .unsubscribe();
+    expect(events).toEqual([]);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([boom]);
   });
 });
 

@@ -33,12 +33,26 @@ interface Node {
   /** The subscriber it feeds (RxJS's `Subscriber.destination`, the link's downstream). */
   readonly destination?: unknown;
   /** Set on this package's subscribers: see {@link subscribingOwner}. */
-  readonly [OWNER]?: object | null;
+  readonly owner?: object | null;
+}
+
+/**
+ * A subscription in the synchronous part of its ending (a link between its
+ * source's end and its report, see link.ts): a teardown that starts meanwhile
+ * may be tearing down what it reports to, and tells it so.
+ */
+export interface Ending {
+  /** The one exposed before it, under it on the stack. */
+  readonly belowEnding: Ending | null;
+  /** A teardown with `waiter` starts while this one is ending. */
+  teardownStarts(waiter: Waiter): void;
 }
 
 interface Ambient {
   /** The waiter of the teardown running now. */
   waiter: Waiter | null;
+  /** The top of the stack of subscriptions ending right now (see Ending). */
+  ending: Ending | null;
   /** On whose behalf subscriptions are being made now (see subscribeOwned). */
   owner: object | null;
 }
@@ -53,18 +67,16 @@ interface Ambient {
 // object a test file left on its global object; a timer that outlives the file
 // and unsubscribes through this package must still find a plain, writable slot.
 const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v2');
-const OWNER: unique symbol = Symbol.for('rxjs-cancel.owner') as never;
 const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= Object.seal({
   waiter: null,
+  ending: null,
   owner: null,
 }));
-
-export { OWNER };
 
 /**
  * What subscriptions made right now belong to: the link subscribing its
  * source, a scope starting a run, a cleanup being awaited; null at top level.
- * A link keeps it (under {@link OWNER}) as where its work belongs when the
+ * A link keeps it (as `owner`) as where its work belongs when the
  * subscriber it feeds is a plain observer's, whose own parent RxJS does not
  * tell (see {@link adopter}).
  */
@@ -125,7 +137,7 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
   // destination, a link's owner), so the walk ends.
   while (node !== (waiter as object)) {
     if (node === null || typeof node !== 'object' || !node.closed) return null;
-    if (OWNER in node) fallback = node[OWNER] ?? null;
+    if ('owner' in node) fallback = node.owner ?? null;
     const next = node.destination;
     if (isSubscriber(next)) {
       node = next;
@@ -135,6 +147,20 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
     }
   }
   return waiter;
+}
+
+/**
+ * Whether a notification sent to `subscriber` can still reach anyone: no
+ * subscriber on its way downstream has closed or stopped (RxJS would drop it
+ * there). A subscriber of this package on the way takes care of what it is
+ * sent after it ended, so the walk trusts it.
+ */
+export function reaches(subscriber: unknown): boolean {
+  for (let node = subscriber; isSubscriber(node); node = node.destination) {
+    if ('owner' in node) return true;
+    if (node.closed || (node as { isStopped?: unknown }).isStopped === true) return false;
+  }
+  return true;
 }
 
 function isSubscriber(value: unknown): value is Node {
@@ -149,6 +175,28 @@ function isSubscriber(value: unknown): value is Node {
 // Plain observers' subscribers that this package makes itself (a scope's runs)
 // know their parent; the walk of adopter() goes on through them.
 const parents = new WeakMap<object, object>();
+
+/** Puts `ending` on the stack of subscriptions ending right now; returns what was on top. */
+export function pushEnding(ending: Ending): Ending | null {
+  const below = ambient.ending;
+  ambient.ending = ending;
+  return below;
+}
+
+/** Takes `ending` off the stack (it is on top, or nearly: stacks nest with the calls). */
+export function popEnding(ending: Ending): void {
+  if (ambient.ending === ending) {
+    ambient.ending = ending.belowEnding;
+    return;
+  }
+  // Not on top: something above it has not been taken off yet. Unlink it.
+  for (let above = ambient.ending; above !== null; above = above.belowEnding) {
+    if (above.belowEnding === ending) {
+      (above as { belowEnding: Ending | null }).belowEnding = ending.belowEnding;
+      return;
+    }
+  }
+}
 
 /** Tells adopter() that `subscriber`, a plain observer's, is a child of `parent`. */
 export function belongsTo(subscriber: object, parent: object): void {
@@ -183,6 +231,7 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
  * `unsubscribe()` made by this package never throws.
  */
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
+  for (let ending = ambient.ending; ending !== null; ending = ending.belowEnding) ending.teardownStarts(waiter);
   const outer = ambient.waiter;
   ambient.waiter = waiter;
   try {
