@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
-import { config, type Observable, type Subscription } from 'rxjs';
+import { config, type Observable, type Subject, type Subscription } from 'rxjs';
 import type { RunHelpers, TestScheduler } from 'rxjs/testing';
+import type { Exit } from '../../lib';
 
 /** The subscription log of a cold or hot test observable. */
 interface Logged {
@@ -12,6 +13,132 @@ export interface StageRun {
   upstreamStarted: boolean;
   upstreamEnded: number | null;
   readonly cleanupCalls: number[];
+  /** Where it sits in the subscription structure (see Frame). */
+  readonly frame: Frame | null;
+  /** What its cleanup was told. */
+  exit: Exit | null;
+  /** When its cleanup settled: returned, threw, or its work ended (completed, failed, timed out). */
+  settledSeq: number | null;
+}
+
+export type FrameKind =
+  'root' | 'cleanup' | 'cancellable' | 'timeout' | 'group' | 'shield' | 'share' | 'observer' | 'inner' | 'source';
+
+/** The frames of this package's operators: each subscribes its source with a link. */
+const LINK_KINDS: ReadonlySet<FrameKind> = new Set(['cleanup', 'cancellable', 'timeout', 'group', 'shield']);
+
+/**
+ * One subscription of a generated case, placed in the structure the case
+ * spells out: its parent is what it was subscribed for (the stage downstream
+ * of it, the inner subscription of a mergeMap, the group of a child). So
+ * "upstream of a canceller" is "a descendant of its frame", read from the
+ * case, never from the library.
+ */
+export class Frame {
+  /** A finalizeCleanup run's record. */
+  run: StageRun | null = null;
+  /** A link's first terminal notification, as its downstream got it. */
+  report: { readonly seq: number; readonly kind: 'E' | 'C'; readonly value: unknown } | null = null;
+  /** A synchronous source that returns a teardown: when that teardown ran. */
+  recordsTeardown = false;
+  teardownSeq: number | null = null;
+  /** True while the subscribe call that opened it runs. */
+  subscribing = false;
+  /**
+   * The frames downstream whose subscribe call was running when this one was
+   * opened. A link holds its outcome while its subscribe call runs, so a
+   * source that ends then has its teardown run before their cleanups and
+   * reports; one subscribed later (a mergeMap's inner, at a value) returns
+   * its teardown after its end has travelled down, as with RxJS's finalize.
+   */
+  readonly openedDuring: ReadonlySet<Frame>;
+  /**
+   * An inner subscription that ended by itself (completed or failed); a
+   * share() whose source ended, which leaves what is left of that source to
+   * share's own connection: RxJS unsubscribes it only after the downstream
+   * has handled the end, outside any teardown from there.
+   */
+  ended = false;
+  /** An inner subscription its switchMap dropped for a newer one: nothing downstream waits for it. */
+  dropped = false;
+  /**
+   * Subscribed with a subscriber already closed (RxJS's switchMap projects a
+   * value it was handed before its downstream was torn down): it is ended at
+   * once, by nobody's teardown, so nothing downstream waits for it.
+   */
+  stillborn = false;
+  /**
+   * A hand-written operator whose subscription, returned from its subscribe
+   * function, found its subscriber already closed (a cancel came while its
+   * source was being subscribed), and that subscriber is no link: RxJS runs
+   * that teardown itself, outside any teardown of a canceller (a documented
+   * limit). A link takes it over (Link.add); so does, by the promise of
+   * cancelScope.run, the scope of a run.
+   */
+  lateUnderRxjs = false;
+
+  constructor(
+    readonly kind: FrameKind,
+    readonly parent: Frame | null,
+    /** Whose work it is: 'main' (the chain under test) or 'side N'. */
+    readonly chain: string,
+    /** A shieldUntil in 'detach' mode: work upstream of it may outlive any canceller downstream. */
+    readonly detaches = false,
+    /** The root of a hidden subscription: the source whose teardown unsubscribes it. */
+    readonly via: Frame | null = null,
+  ) {
+    const during = new Set<Frame>();
+    for (let at = parent; at !== null; at = at.parent) if (at.subscribing) during.add(at);
+    this.openedDuring = during;
+  }
+
+  /** True if `frame` is this one or upstream of it, through hidden subscriptions too. */
+  holds(frame: Frame): boolean {
+    for (let at: Frame | null = frame; at !== null; at = at.parent ?? at.via) if (at === this) return true;
+    return false;
+  }
+
+  /** True if a link of this package lies from `frame` (itself included) up to this one (excluded). */
+  linkFrom(frame: Frame): boolean {
+    for (let at: Frame | null = frame; at !== null && at !== this; at = at.parent)
+      if (LINK_KINDS.has(at.kind)) return true;
+    return false;
+  }
+
+  /**
+   * True if `frame` is upstream of this one with nothing in between that
+   * lets it run on without this one (a 'detach' shield, a dropped or
+   * stillborn inner, a share() whose source ended, a hand-written operator
+   * attached late under RxJS): the work a teardown from here reaches, and
+   * that a report from here must wait for. Hidden subscriptions are not
+   * followed.
+   */
+  reaches(frame: Frame): boolean {
+    for (let at: Frame | null = frame; at !== null; at = at.parent) {
+      if (at === this) return true;
+      if (
+        at.dropped ||
+        at.stillborn ||
+        (at !== frame && (at.detaches || at.lateUnderRxjs || (at.kind === 'share' && at.ended)))
+      ) {
+        return false;
+      }
+    }
+    return false;
+  }
+}
+
+/** The scope a case's chain runs in, and what its close() did. */
+export interface ScopeRecord {
+  readonly frame: Frame;
+  readonly reason: object;
+  /** When close() was first called, and whether the run was still running then. */
+  cancelSeq: number | null;
+  runLive: boolean;
+  promise: Promise<void> | null;
+  /** The last seq before close()'s promise was seen settled (see World.tick). */
+  settledAt: number | null;
+  outcome: { readonly kind: 'resolved' } | { readonly kind: 'rejected'; readonly error: unknown } | null;
 }
 
 interface Note {
@@ -37,13 +164,42 @@ export class World {
   readonly settled: unknown[] = [];
   unsubscribedSeq: number | null = null;
 
+  /** Every subscription placed in the case's structure, and the one being subscribed now. */
+  readonly frames: Frame[] = [];
+  ctx: Frame | null = null;
+  /** Where each raised error was raised, and when. */
+  readonly origins = new Map<unknown, { readonly frame: Frame | null; readonly seq: number }>();
+  /** Reasons made for one canceller (a trigger's value, a signal's reason, a scope's reason). */
+  readonly reasons = new Map<unknown, Frame>();
+  /** Error channels besides the main downstream and the unhandled path: other observers, close() rejections. */
+  readonly channels: { readonly chain: string; readonly error: unknown }[] = [];
+  /**
+   * Errors a hand-written operator was handed after its downstream had
+   * closed, which RxJS drops (see violations, invariant 4).
+   */
+  readonly dropped: { readonly frame: Frame; readonly error: unknown }[] = [];
+  /** Shared subjects: cancellable triggers and side chains listen, finalizers, cleanups and observers emit. */
+  subjects: Subject<unknown>[] = [];
+  private emitted = 0;
+  /** Closes the scope the chain runs in, if it runs in one. */
+  closeScope: () => void = () => {};
+  scope: ScopeRecord | null = null;
+  /** Called before every tick: sees what happened since the last one (see ScopeRecord.settledAt). */
+  probe: (() => void) | null = null;
+
   constructor(
     readonly scheduler: TestScheduler,
     readonly helpers: RunHelpers,
   ) {}
 
   tick(): number {
+    this.probe?.();
     return ++this.seq;
+  }
+
+  /** The last seq given out. */
+  get now(): number {
+    return this.seq;
   }
 
   /** A fresh error to be raised somewhere; it counts as raised once `raise` is called. */
@@ -51,8 +207,65 @@ export class World {
     return new Error(`${where} #${++this.errorCount}`);
   }
 
-  raise(error: unknown): void {
+  /** `error` is raised now, by the work of `frame` (default: the one being subscribed). */
+  raise(error: unknown, frame: Frame | null = this.ctx): void {
     this.raised.add(error);
+    if (!this.origins.has(error)) this.origins.set(error, { frame, seq: this.tick() });
+  }
+
+  /** A frame for a subscription being made now, under the one being subscribed. */
+  open(kind: FrameKind, options: { detaches?: boolean } = {}): Frame {
+    return this.openUnder(this.ctx, kind, options);
+  }
+
+  openUnder(
+    parent: Frame | null,
+    kind: FrameKind,
+    options: { detaches?: boolean; chain?: string; via?: Frame } = {},
+  ): Frame {
+    const frame = new Frame(
+      kind,
+      parent,
+      options.chain ?? options.via?.chain ?? parent?.chain ?? 'main',
+      options.detaches ?? false,
+      options.via ?? null,
+    );
+    this.frames.push(frame);
+    return frame;
+  }
+
+  /** Runs `subscribe` with `frame` as the frame being subscribed. */
+  within<T>(frame: Frame | null, subscribe: () => T): T {
+    const outer = this.ctx;
+    this.ctx = frame;
+    try {
+      return subscribe();
+    } finally {
+      this.ctx = outer;
+    }
+  }
+
+  /** Runs the subscribe call that opened `frame` for `subscriber`, within it. */
+  subscribing<T>(frame: Frame, subscriber: Subscription, subscribe: () => T): T {
+    if (subscriber.closed) frame.stillborn = true;
+    frame.subscribing = true;
+    try {
+      return this.within(frame, subscribe);
+    } finally {
+      frame.subscribing = false;
+    }
+  }
+
+  /** A reason that belongs to the canceller of `frame` alone. */
+  reasonFor(frame: Frame, name: string): object {
+    const reason = { reason: `${name} ${this.frames.indexOf(frame)}` };
+    this.reasons.set(reason, frame);
+    return reason;
+  }
+
+  /** Emits a fresh value into shared subject `index`. */
+  emit(index: number): void {
+    this.subjects[index]?.next({ subject: index, emission: ++this.emitted });
   }
 
   log<T extends Logged>(observable: T): T {
@@ -60,9 +273,17 @@ export class World {
     return observable;
   }
 
-  newStageRun(): StageRun {
-    const run: StageRun = { upstreamStarted: false, upstreamEnded: null, cleanupCalls: [] };
+  newStageRun(frame: Frame | null = null): StageRun {
+    const run: StageRun = {
+      upstreamStarted: false,
+      upstreamEnded: null,
+      cleanupCalls: [],
+      frame,
+      exit: null,
+      settledSeq: null,
+    };
     this.stageRuns.push(run);
+    if (frame !== null) frame.run = run;
     return run;
   }
 
@@ -100,7 +321,7 @@ export function inWorld(scheduler: TestScheduler, scenario: (world: World) => vo
  * Every error an observation carries: itself, what it aggregates, its cause,
  * its reason, and what arrays and plain objects (settled results) hold.
  */
-function carried(observed: unknown, into: Set<unknown>): void {
+export function carried(observed: unknown, into: Set<unknown>): void {
   if (typeof observed !== 'object' || observed === null || into.has(observed)) return;
   into.add(observed);
   if (Array.isArray(observed)) for (const each of observed) carried(each, into);
@@ -108,6 +329,27 @@ function carried(observed: unknown, into: Set<unknown>): void {
   else if (!(observed instanceof Error)) for (const each of Object.values(observed)) carried(each, into);
   if ('cause' in observed) carried(observed.cause, into);
   if ('reason' in observed) carried(observed.reason, into);
+}
+
+/**
+ * True if RxJS dropped `error` in a subscriber it had closed, with no link of
+ * this package on the error's way: a hand-written operator, whose own
+ * subscription is attached to its subscriber only once its subscribe
+ * function returns, goes on forwarding into a subscriber closed meanwhile
+ * (see World.dropped). If a link lay on the way, the link lost it.
+ */
+export function droppedByRxjs(world: World, error: unknown): boolean {
+  const origin = world.origins.get(error)?.frame;
+  if (origin == null) return false;
+  return world.dropped.some(
+    (drop) => drop.frame.reaches(origin) && !drop.frame.linkFrom(origin) && carriedBy(drop.error).has(error),
+  );
+}
+
+function carriedBy(observed: unknown): Set<unknown> {
+  const set = new Set<unknown>();
+  carried(observed, set);
+  return set;
 }
 
 /** Invariant violations of a world after virtual time has settled; empty when all hold. */
@@ -144,21 +386,22 @@ export function violations(world: World, options: { shieldedRunsMayStayOpen?: bo
   if (world.scheduler.actions.length > 0) found.push(`${world.scheduler.actions.length} scheduled action(s) left`);
 
   // 4. Every error raised anywhere is observed exactly once: through an error
-  // channel (downstream, or unhandled), or handed over as data by a settling
-  // group ({ status: 'rejected', reason }) and then never through a channel
-  // too. Data can be copied on (a group of groups); a channel reports once.
-  const carriedBy = (observed: unknown) => {
-    const set = new Set<unknown>();
-    carried(observed, set);
-    return set;
-  };
+  // channel (downstream, another observer, a close() rejection, or
+  // unhandled), or handed over as data by a settling group ({ status:
+  // 'rejected', reason }) and then never through a channel too. Data can be
+  // copied on (a group of groups); a channel reports once. (Or dropped by
+  // RxJS where no link of this package was on its way: see droppedByRxjs.)
   const channels = [
     ...world.downstream.filter((note) => note.kind === 'E').map((note) => note.value),
+    ...world.channels.map((channel) => channel.error),
     ...world.unhandled,
   ].map(carriedBy);
   const settled = world.settled.map(carriedBy);
   for (const error of world.raised) {
-    const times = channels.filter((set) => set.has(error)).length + (settled.some((set) => set.has(error)) ? 1 : 0);
+    const times =
+      channels.filter((set) => set.has(error)).length +
+      (settled.some((set) => set.has(error)) ? 1 : 0) +
+      (droppedByRxjs(world, error) ? 1 : 0);
     if (times !== 1) found.push(`${String(error)} observed ${times} times`);
   }
   return found;
