@@ -24,9 +24,6 @@ export interface StageRun {
 export type FrameKind =
   'root' | 'cleanup' | 'cancellable' | 'timeout' | 'group' | 'shield' | 'share' | 'observer' | 'inner' | 'source';
 
-/** The frames of this package's operators: each subscribes its source with a link. */
-const LINK_KINDS: ReadonlySet<FrameKind> = new Set(['cleanup', 'cancellable', 'timeout', 'group', 'shield']);
-
 /**
  * One subscription of a generated case, placed in the structure the case
  * spells out: its parent is what it was subscribed for (the stage downstream
@@ -95,13 +92,6 @@ export class Frame {
   /** True if `frame` is this one or upstream of it, through hidden subscriptions too. */
   holds(frame: Frame): boolean {
     for (let at: Frame | null = frame; at !== null; at = at.parent ?? at.via) if (at === this) return true;
-    return false;
-  }
-
-  /** True if a link of this package lies from `frame` (itself included) up to this one (excluded). */
-  linkFrom(frame: Frame): boolean {
-    for (let at: Frame | null = frame; at !== null && at !== this; at = at.parent)
-      if (LINK_KINDS.has(at.kind)) return true;
     return false;
   }
 
@@ -332,18 +322,17 @@ export function carried(observed: unknown, into: Set<unknown>): void {
 }
 
 /**
- * True if RxJS dropped `error` in a subscriber it had closed, with no link of
- * this package on the error's way: a hand-written operator, whose own
- * subscription is attached to its subscriber only once its subscribe
- * function returns, goes on forwarding into a subscriber closed meanwhile
- * (see World.dropped). If a link lay on the way, the link lost it.
+ * True if RxJS dropped `error` in a subscriber it had closed: a hand-written
+ * operator, whose own subscription is attached to its subscriber only once
+ * its subscribe function returns, goes on forwarding into a subscriber
+ * closed meanwhile (see World.dropped). Whatever handed it the error, a link
+ * of this package included, handed it to a subscriber still open, and no
+ * one can see past a plain observer to the one it feeds.
  */
 export function droppedByRxjs(world: World, error: unknown): boolean {
   const origin = world.origins.get(error)?.frame;
   if (origin == null) return false;
-  return world.dropped.some(
-    (drop) => drop.frame.reaches(origin) && !drop.frame.linkFrom(origin) && carriedBy(drop.error).has(error),
-  );
+  return world.dropped.some((drop) => drop.frame.reaches(origin) && carriedBy(drop.error).has(error));
 }
 
 function carriedBy(observed: unknown): Set<unknown> {
@@ -390,7 +379,7 @@ export function violations(world: World, options: { shieldedRunsMayStayOpen?: bo
   // unhandled), or handed over as data by a settling group ({ status:
   // 'rejected', reason }) and then never through a channel too. Data can be
   // copied on (a group of groups); a channel reports once. (Or dropped by
-  // RxJS where no link of this package was on its way: see droppedByRxjs.)
+  // RxJS past a hand-written operator: see droppedByRxjs.)
   const channels = [
     ...world.downstream.filter((note) => note.kind === 'E').map((note) => note.value),
     ...world.channels.map((channel) => channel.error),
