@@ -92,14 +92,14 @@ describe('a source that ends while it is being subscribed', () => {
     expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
   });
 
-  it('with an operator between, RxJS runs the late teardown itself: its cleanup goes on, not awaited (a documented limit)', () => {
+  it('with an operator between, which runs the late teardown itself: still awaited, with the reason', () => {
     const exits: Exit[] = [];
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const stop = new Subject<string>();
       // prettier-ignore
       const innerCleanup = cold('---|   ');
       const innerCleanupSubs = '^--!   ';
-      const expected = '         #      ';
+      const expected = '         ---#   ';
 
       const inner = NEVER.pipe(
         finalizeCleanup((exit) => {
@@ -121,7 +121,7 @@ describe('a source that ends while it is being subscribed', () => {
       ).toBe(expected, undefined, new CancelledError('x'));
       expectSubscriptions(innerCleanup.subscriptions).toBe(innerCleanupSubs);
     });
-    expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
   });
 });
 

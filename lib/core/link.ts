@@ -7,10 +7,11 @@ import {
   enterOwner,
   leaveOwner,
   popEnding,
+  droppedAt,
   pushEnding,
-  reaches,
   subscribingOwner,
   teardownFor,
+  teardownRunning,
   UNHANDLED,
   type Ending,
   type Waiter,
@@ -35,8 +36,36 @@ const ENDING = 2;
 const ORPHANED = 3;
 const DONE = 4;
 
+/**
+ * Where a link sends its values: its downstream, or one of the two below. The
+ * link passes itself along, which a subscriber's `next` ignores.
+ */
+interface Sink<T> {
+  next(value: T, link: Link<T>): void;
+}
+
 /** Where values go once a link has left LIVE: nowhere. */
-const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
+const DROP: Sink<unknown> = { next() {} };
+
+/**
+ * Where values go while the link's subscribe call runs (a source that emits
+ * while being subscribed): downstream, but with what was subscribing before
+ * the link as the subscribing owner. What the downstream subscribes on such a
+ * value (a `mergeMap` after the link, an observer subscribing another chain)
+ * is not the link's work: it is downstream of it.
+ */
+const OPENING: Sink<unknown> = {
+  next(value, link) {
+    link.nextWhileOpening(value);
+  },
+};
+
+/** For a link whose values do not go to its destination as they are (see Link.forward). */
+export const FORWARD: Sink<unknown> = {
+  next(value, link) {
+    link.forward(value);
+  },
+};
 
 /**
  * The subscriber this package's operators hand to their source.
@@ -94,7 +123,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * field rather than a phase check in `next`, because the check was half of
    * the link's cost per value (measured in bench/).
    */
-  private valueSink: Pick<Observer<T>, 'next'>;
+  protected valueSink: Sink<T>;
 
   constructor(destination: Subscriber<T>) {
     super();
@@ -126,6 +155,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       // scheduler's schedule, a signal's addEventListener) gets here: the
       // link must still be able to settle, and RxJS reports the error.
       leaveOwner(this.owner);
+      // (FORWARD sends values where the link's live sink would.)
+      if (this.valueSink === OPENING) this.valueSink = FORWARD;
       this.opened();
       throw error;
     }
@@ -136,11 +167,36 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.destination!.add(this);
     if (this.phase === LIVE) {
       this.opening = true;
+      const live = this.valueSink;
+      this.valueSink = OPENING;
       const outer = enterOwner(this);
       this.start(source);
       leaveOwner(outer);
+      if (this.valueSink === OPENING) this.valueSink = live;
     }
     this.opened();
+  }
+
+  /** See OPENING. */
+  nextWhileOpening(value: T): void {
+    const opening = enterOwner(this.owner);
+    this.forward(value);
+    leaveOwner(opening);
+  }
+
+  /**
+   * Hands a value on while the link is live. By default values go to the
+   * destination itself, without this method (see valueSink); a link that
+   * does something else with them sets `valueSink` to FORWARD and overrides
+   * this.
+   */
+  forward(value: T): void {
+    this.destination!.next(value);
+  }
+
+  /** Sends a value downstream, for an operator that looks at values first (timeoutCancel). */
+  protected emit(value: T): void {
+    this.valueSink.next(value, this);
   }
 
   /** The subscribe call has returned: what it held back may settle now. */
@@ -199,7 +255,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   next(value: T): void {
-    this.valueSink.next(value);
+    this.valueSink.next(value, this);
   }
 
   error(error: unknown): void {
@@ -354,6 +410,9 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   private expose(): void {
     this.belowEnding = pushEnding(this);
     this.exposed = true;
+    // Ended in the middle of a teardown (a cancel fired from a cleanup that
+    // the teardown ran): that teardown may still reach the downstream.
+    if (teardownRunning()) this.watchDownstream();
   }
 
   /** Off the stack; if the outcome is still to come, it comes asynchronously: watch. */
@@ -361,7 +420,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.exposed = false;
     popEnding(this);
     this.belowEnding = null;
-    if (this.phase === ENDING) this.watchDownstream();
+    if (this.phase === ENDING && this.watch === null) this.watchDownstream();
   }
 
   teardownStarts(waiter: Waiter): void {
@@ -400,14 +459,25 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       popEnding(this);
       this.belowEnding = null;
     }
-    // A downstream subscriber may be open while one past it has closed (an
-    // unsubscribe cascade on its way, a cancel fired from inside it): then
-    // nothing would receive the outcome, and what it carries must not be lost.
-    const listening = this.phase === ENDING && reaches(destination);
+    let listening = this.phase === ENDING;
+    let sink = heir;
+    if (listening) {
+      // The downstream subscriber may be open while one past it has closed:
+      // a teardown cascade is on its way to it (this link was cancelled from
+      // inside that teardown, say). The outcome would be dropped there; what
+      // it carries goes where it would have gone had the cascade arrived
+      // first: to that teardown's canceller.
+      const closed = droppedAt(destination);
+      if (closed !== null) {
+        listening = false;
+        sink = adopter(closed, this.owner);
+        sink?.hold();
+      }
+    }
     // (A detached link has no destination any more: it is ORPHANED here.)
     this.phase = DONE;
     if (listening) this.report(destination!, failures);
-    else this.orphaned(heir ?? UNHANDLED, failures);
+    else this.orphaned(sink ?? UNHANDLED, failures);
     this.reason = undefined;
   }
 }

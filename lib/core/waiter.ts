@@ -41,7 +41,7 @@ interface Node {
  * source's end and its report, see link.ts): a teardown that starts meanwhile
  * may be tearing down what it reports to, and tells it so.
  */
-export interface Ending {
+export interface Ending extends Waiter {
   /** The one exposed before it, under it on the stack. */
   readonly belowEnding: Ending | null;
   /** A teardown with `waiter` starts while this one is ending. */
@@ -49,8 +49,12 @@ export interface Ending {
 }
 
 interface Ambient {
-  /** The waiter of the teardown running now. */
-  waiter: Waiter | null;
+  /**
+   * The waiters of the teardowns running now, outermost first (a cancel
+   * nests in another's teardown), `depth` of them.
+   */
+  readonly waiters: (Waiter | null)[];
+  depth: number;
   /** The top of the stack of subscriptions ending right now (see Ending). */
   ending: Ending | null;
   /** On whose behalf subscriptions are being made now (see subscribeOwned). */
@@ -68,7 +72,8 @@ interface Ambient {
 // and unsubscribes through this package must still find a plain, writable slot.
 const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v2');
 const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= Object.seal({
-  waiter: null,
+  waiters: [],
+  depth: 0,
   ending: null,
   owner: null,
 }));
@@ -88,7 +93,7 @@ export function subscribingOwner(): object | null {
  * Makes `owner` the {@link subscribingOwner} until {@link leaveOwner} is
  * given what this returns. Calls nest, as the subscribe calls they wrap do.
  */
-export function enterOwner(owner: object): object | null {
+export function enterOwner(owner: object | null): object | null {
   const outer = ambient.owner;
   ambient.owner = owner;
   return outer;
@@ -129,13 +134,19 @@ export function subscribeOwned<T>(owner: object, source: Observable<T>, subscrib
  * `takeUntil`, …).
  */
 export function adopter(from: unknown, owner: object | null): Waiter | null {
-  const { waiter } = ambient;
-  if (waiter === null) return null;
+  const { waiters, depth, ending } = ambient;
+  if (depth === 0 && ending === null) return null;
   let node = from as Node | null;
   let fallback = owner;
   // Every step goes to an object made before the current one (a subscriber's
-  // destination, a link's owner), so the walk ends.
-  while (node !== (waiter as object)) {
+  // destination, a link's owner), so the walk ends. It ends at the first
+  // teardown it meets (the innermost whose cascade is passing there), or at
+  // a link that is ending: what is torn down on its way to it is what is
+  // left of its source (a plain observer's subscription that unsubscribed
+  // itself after it handed on an error, say), which it waits for as well.
+  for (;;) {
+    for (let index = depth - 1; index >= 0; index--) if (node === waiters[index]) return waiters[index];
+    for (let each = ending; each !== null; each = each.belowEnding) if (node === (each as object)) return each;
     if (node === null || typeof node !== 'object' || !node.closed) return null;
     if ('owner' in node) fallback = node.owner ?? null;
     const next = node.destination;
@@ -146,21 +157,22 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
       fallback = null;
     }
   }
-  return waiter;
 }
 
 /**
- * Whether a notification sent to `subscriber` can still reach anyone: no
- * subscriber on its way downstream has closed or stopped (RxJS would drop it
- * there). A subscriber of this package on the way takes care of what it is
- * sent after it ended, so the walk trusts it.
+ * Where a notification sent to `subscriber` would be dropped: the first
+ * subscriber on its way downstream that has closed or stopped (RxJS drops
+ * what it is sent then), or null if it would arrive. A subscriber of this
+ * package on the way takes care of what it is sent after it ended, so the
+ * walk trusts it. A subscriber can be open while one past it has closed: a
+ * teardown cascade on its way, from the closed one down to it.
  */
-export function reaches(subscriber: unknown): boolean {
+export function droppedAt(subscriber: unknown): object | null {
   for (let node = subscriber; isSubscriber(node); node = node.destination) {
-    if ('owner' in node) return true;
-    if (node.closed || (node as { isStopped?: unknown }).isStopped === true) return false;
+    if ('owner' in node) return null;
+    if (node.closed || (node as { isStopped?: unknown }).isStopped === true) return node;
   }
-  return true;
+  return null;
 }
 
 function isSubscriber(value: unknown): value is Node {
@@ -175,6 +187,11 @@ function isSubscriber(value: unknown): value is Node {
 // Plain observers' subscribers that this package makes itself (a scope's runs)
 // know their parent; the walk of adopter() goes on through them.
 const parents = new WeakMap<object, object>();
+
+/** True while a teardown (of any waiter) runs. */
+export function teardownRunning(): boolean {
+  return ambient.depth > 0;
+}
 
 /** Puts `ending` on the stack of subscriptions ending right now; returns what was on top. */
 export function pushEnding(ending: Ending): Ending | null {
@@ -232,14 +249,17 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
  */
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
   for (let ending = ambient.ending; ending !== null; ending = ending.belowEnding) ending.teardownStarts(waiter);
-  const outer = ambient.waiter;
-  ambient.waiter = waiter;
+  const { waiters, depth } = ambient;
+  waiters[depth] = waiter;
+  ambient.depth = depth + 1;
   try {
     plainUnsubscribe.call(subscription);
   } catch (error) {
     failAll(waiter, error);
   } finally {
-    ambient.waiter = outer;
+    ambient.depth = depth;
+    // Nothing is held past the teardown.
+    waiters[depth] = null;
   }
 }
 

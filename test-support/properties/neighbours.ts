@@ -262,7 +262,13 @@ function subscribeMain(world: World, spec: NeighbourCase): void {
     error: (error: unknown) => void world.downstream.push({ seq: world.tick(), kind: 'E', value: error }),
     complete: () => void world.downstream.push({ seq: world.tick(), kind: 'C' }),
   };
-  subscription = world.within(root, () => (scope === null ? main.subscribe(observer) : scope.run(main, observer)));
+  // A scope's run is subscribed on the scope's behalf (the root frame stands
+  // for it): what it subscribes meanwhile is the scope's work (see
+  // Frame.ownerless).
+  subscription =
+    scope === null
+      ? world.within(root, () => main.subscribe(observer))
+      : world.onBehalfOf(root, () => scope.run(main, observer));
   if (unsubscribeWhenSubscribed) unsubscribe();
   world.scheduler.schedule(() => unsubscribe(), spec.unsubscribeAt);
   world.probe?.();

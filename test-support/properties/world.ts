@@ -21,6 +21,11 @@ export interface StageRun {
   settledSeq: number | null;
 }
 
+/** Frames of links of this package. */
+const LINKS: ReadonlySet<FrameKind> = new Set<FrameKind>(['cleanup', 'cancellable', 'timeout', 'shield', 'group']);
+/** Frames whose subscribe call makes what is subscribed meanwhile theirs (links, a scope's run). */
+const OWNERS: ReadonlySet<FrameKind> = new Set<FrameKind>([...LINKS, 'root']);
+
 export type FrameKind =
   'root' | 'cleanup' | 'cancellable' | 'timeout' | 'group' | 'shield' | 'share' | 'observer' | 'inner' | 'source';
 
@@ -73,6 +78,15 @@ export class Frame {
    * cancelScope.run, the scope of a run.
    */
   lateUnderRxjs = false;
+  /**
+   * What its subscriptions belong to, for a link: the innermost link (or
+   * scope's run) that was being subscribed when it was, if any. Past a plain
+   * observer's subscriber ('share', 'observer'), which feeds no subscriber, a
+   * cancel follows the work of the last link before it only through that
+   * owner; a link subscribed later, on a value, has none, and what lies
+   * upstream of it there is not reached (a documented limit).
+   */
+  readonly owner: Frame | null;
 
   constructor(
     readonly kind: FrameKind,
@@ -87,6 +101,11 @@ export class Frame {
     const during = new Set<Frame>();
     for (let at = parent; at !== null; at = at.parent) if (at.subscribing) during.add(at);
     this.openedDuring = during;
+    let owner: Frame | null = null;
+    for (let at = parent; at !== null && owner === null; at = at.parent) {
+      if (at.subscribing && OWNERS.has(at.kind)) owner = at;
+    }
+    this.owner = owner;
   }
 
   /** True if `frame` is this one or upstream of it, through hidden subscriptions too. */
@@ -104,14 +123,26 @@ export class Frame {
    * followed.
    */
   reaches(frame: Frame): boolean {
+    let lastLink: Frame | null = null;
+    // Past a plain observer's subscriber, a cancel follows the work only
+    // through the owner of the last link before it: nothing in between
+    // counts, the owner must come (see owner).
+    let through: Frame | null = null;
     for (let at: Frame | null = frame; at !== null; at = at.parent) {
-      if (at === this) return true;
+      if (at === through) through = null;
+      if (at === this) return through === null;
       if (
         at.dropped ||
         at.stillborn ||
         (at !== frame && (at.detaches || at.lateUnderRxjs || (at.kind === 'share' && at.ended)))
       ) {
         return false;
+      }
+      if (LINKS.has(at.kind)) lastLink = at;
+      if (at !== frame && (at.kind === 'share' || at.kind === 'observer') && through === null) {
+        if (lastLink?.owner == null) return false;
+        through = lastLink.owner;
+        lastLink = null;
       }
     }
     return false;
@@ -246,6 +277,16 @@ export class World {
     }
   }
 
+  /** Runs `subscribe` within `frame`, which counts as subscribing meanwhile (a scope starting its run). */
+  onBehalfOf<T>(frame: Frame, subscribe: () => T): T {
+    frame.subscribing = true;
+    try {
+      return this.within(frame, subscribe);
+    } finally {
+      frame.subscribing = false;
+    }
+  }
+
   /** A reason that belongs to the canceller of `frame` alone. */
   reasonFor(frame: Frame, name: string): object {
     const reason = { reason: `${name} ${this.frames.indexOf(frame)}` };
@@ -330,9 +371,9 @@ export function carried(observed: unknown, into: Set<unknown>): void {
  * one can see past a plain observer to the one it feeds.
  */
 export function droppedByRxjs(world: World, error: unknown): boolean {
-  const origin = world.origins.get(error)?.frame;
-  if (origin == null) return false;
-  return world.dropped.some((drop) => drop.frame.reaches(origin) && carriedBy(drop.error).has(error));
+  // (What the dropped notification carried: errors of its own work, and of
+  // work a link of it adopted, a hidden subscription's included.)
+  return world.dropped.some((drop) => carriedBy(drop.error).has(error));
 }
 
 function carriedBy(observed: unknown): Set<unknown> {
@@ -387,10 +428,10 @@ export function violations(world: World, options: { shieldedRunsMayStayOpen?: bo
   ].map(carriedBy);
   const settled = world.settled.map(carriedBy);
   for (const error of world.raised) {
-    const times =
-      channels.filter((set) => set.has(error)).length +
-      (settled.some((set) => set.has(error)) ? 1 : 0) +
-      (droppedByRxjs(world, error) ? 1 : 0);
+    // Dropped only if nothing observed it: a link that is ending still takes
+    // an error handed to it after it closed, and reports it.
+    let times = channels.filter((set) => set.has(error)).length + (settled.some((set) => set.has(error)) ? 1 : 0);
+    if (times === 0 && droppedByRxjs(world, error)) times = 1;
     if (times !== 1) found.push(`${String(error)} observed ${times} times`);
   }
   return found;
