@@ -207,7 +207,7 @@ class Scope implements CancelScope, Waiter {
     // The source is subscribed through a link, as by any operator of this
     // package: what the source returns while it is being subscribed (a
     // teardown, after an observer closed the scope) is awaited as the rest.
-    const outer = enterOwner(this.runs);
+    const outer = enterOwner(this.runs, { subscribing: null });
     try {
       new RunLink(subscriber).open(input);
     } finally {

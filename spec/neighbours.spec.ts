@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  concat,
   finalize,
   map,
   merge,
@@ -10,6 +11,7 @@ import {
   Subject,
   switchMap,
   queueScheduler,
+  take,
   takeUntil,
   using,
   concatMap,
@@ -343,6 +345,33 @@ describe('a cancel adopts exactly the subscriptions its own teardown reaches', (
     expect(takeUnhandled()).toEqual([oops]);
   });
 
+  it('not a chain an observer subscribed on a value the cancelled chain sent while it was being subscribed', async () => {
+    const exits: Exit[] = [];
+    const bCleanup = deferred();
+    const aStopped = new Subject<void>();
+    const b = NEVER.pipe(
+      finalizeCleanup((exit) => {
+        exits.push(exit);
+        return bCleanup.promise;
+      }),
+      takeUntil(aStopped),
+    );
+    const stopA = new Subject<string>();
+    const events: unknown[] = [];
+    new BehaviorSubject(1)
+      .pipe(
+        finalize(() => aStopped.next()),
+        cancellable(stopA),
+      )
+      .subscribe({ next: () => void b.subscribe(), error: (error: unknown) => events.push(error) });
+    stopA.next('stop A');
+    expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+    expect(normalize(events)).toEqual(normalize([new CancelledError('stop A')]));
+    bCleanup.reject(oops);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+  });
+
   it("not a fromAbortable of another chain: its signal aborts with the plain unsubscribe's reason", () => {
     const aStopped = new Subject<void>();
     let signal: AbortSignal | undefined;
@@ -660,6 +689,58 @@ describe('a canceller fired while a plain unsubscribe is on its way to it', () =
     expect(events).toEqual([]);
     await macrotask();
     expect(takeUnhandled()).toEqual([boom]);
+  });
+});
+
+describe('what is torn down on its way to a link that is ending is what is left of its source', () => {
+  it("a cancel fired by a finalize while the source's error travels down: the link the error reaches waits for it and reports its failure", () => {
+    const stop = new Subject<void>();
+    const failing = new Subject<number>();
+    const { events } = record(
+      concat(of(1), NEVER).pipe(
+        finalize(() => stop.next()),
+        mergeMap(() =>
+          merge(
+            NEVER.pipe(
+              finalizeCleanup(() => {
+                throw oops;
+              }),
+              cancellable(stop),
+            ),
+            failing,
+          ),
+        ),
+        finalizeCleanup(() => {}),
+      ),
+    );
+    failing.error(boom);
+    expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], boom)]]));
+  });
+
+  it('a downstream that leaves while the source is being subscribed: the link waits for what the source then tears down', async () => {
+    const log: string[] = [];
+    const innerDone = deferred();
+    const inner = NEVER.pipe(
+      finalizeCleanup(() => {
+        log.push('inner cleanup starts');
+        return innerDone.promise.then(() => void log.push('inner cleanup done'));
+      }),
+    );
+    const source = new Observable<number>((subscriber) => {
+      const subscription = inner.subscribe({ error: (error: unknown) => subscriber.error(error) });
+      subscriber.next(1); // take(1) below leaves here
+      subscription.unsubscribe();
+    });
+    source
+      .pipe(
+        finalizeCleanup(() => void log.push('cleanup')),
+        take(1),
+      )
+      .subscribe();
+    expect(log).toEqual(['inner cleanup starts']);
+    innerDone.resolve();
+    await macrotask();
+    expect(log).toEqual(['inner cleanup starts', 'inner cleanup done', 'cleanup']);
   });
 });
 

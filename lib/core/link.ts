@@ -14,6 +14,7 @@ import {
   teardownRunning,
   UNHANDLED,
   type Ending,
+  type OwnerSlot,
   type Waiter,
 } from './waiter';
 
@@ -88,7 +89,7 @@ export const FORWARD: Sink<unknown> = {
  * operator's own {@link Link.finish} work, and only then reports. A link is a
  * waiter itself, so this costs no allocation on the common, synchronous path.
  */
-export abstract class Link<T> extends Subscription implements Observer<T>, Waiter, Ending {
+export abstract class Link<T> extends Subscription implements Observer<T>, Waiter, Ending, OwnerSlot {
   private phase = LIVE;
   /**
    * Pieces of work the outcome waits for: the subscribe call itself (see
@@ -107,6 +108,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   private opening = false;
   /** On the stack of subscriptions ending right now (see expose). */
   private exposed = false;
+  /** Settled, and waiting for a teardown on its way to the downstream (see deliver). */
+  private parked = false;
   belowEnding: Ending | null = null;
   /** How the subscription ended; `reason` says with what. */
   protected kind: EndKind = COMPLETE;
@@ -118,6 +121,10 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   protected destination: Subscriber<T> | null;
   /** What the link was subscribed for (see subscribingOwner in waiter.ts). */
   readonly owner: object | null;
+  /** The owner slot of the subscribe call this link is the outermost of (see enterOwner). */
+  subscribing: object | null = null;
+  /** What enterOwner returned for the subscribe call, until it returns. */
+  private owning: object | null = null;
   /**
    * Where values go: the downstream while the link is live, DROP after. A
    * field rather than a phase check in `next`, because the check was half of
@@ -154,7 +161,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       // Only a neighbour that throws out of a call this package makes (a
       // scheduler's schedule, a signal's addEventListener) gets here: the
       // link must still be able to settle, and RxJS reports the error.
-      leaveOwner(this.owner);
+      // The owner before this one is the one the constructor read.
+      leaveOwner(this.owning);
       // (FORWARD sends values where the link's live sink would.)
       if (this.valueSink === OPENING) this.valueSink = FORWARD;
       this.opened();
@@ -169,7 +177,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       this.opening = true;
       const live = this.valueSink;
       this.valueSink = OPENING;
-      const outer = enterOwner(this);
+      const outer = enterOwner(this, this);
+      this.owning = outer;
       this.start(source);
       leaveOwner(outer);
       if (this.valueSink === OPENING) this.valueSink = live;
@@ -179,7 +188,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   /** See OPENING. */
   nextWhileOpening(value: T): void {
-    const opening = enterOwner(this.owner);
+    const opening = enterOwner(this.owner, this);
     this.forward(value);
     leaveOwner(opening);
   }
@@ -283,6 +292,12 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.leave(ORPHANED);
     this.heir = heir;
     heir?.hold();
+    // Left while its source is still being subscribed: what that subscribe
+    // call tears down later is what is left of the source (see adopter).
+    if (this.opening) {
+      this.belowEnding = pushEnding(this);
+      this.exposed = true;
+    }
     this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
   }
 
@@ -438,12 +453,28 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       this.phase = ORPHANED;
       this.heir = heir;
       heir?.hold();
+      if (this.parked) {
+        this.parked = false;
+        this.deliver();
+      }
     };
     this.watch = watch;
     destination.add(watch);
   }
 
   private deliver(): void {
+    // The downstream subscriber may be open while one past it has closed or
+    // is in the middle of its own end: a teardown is on its way to it (this
+    // link was cancelled from inside that teardown, say, or by a cleanup
+    // while its source's error travelled down). The outcome would be dropped
+    // there. So the link waits for that teardown to reach its downstream, as
+    // if it had arrived first: the watch then hands the outcome to whoever
+    // that teardown's canceller is (see watchDownstream).
+    if (this.phase === ENDING && droppedAt(this.destination) !== null) {
+      this.parked = true;
+      if (this.watch === null) this.watchDownstream();
+      return;
+    }
     const destination = this.destination;
     const failures = this.failures;
     const heir = this.heir;
@@ -459,25 +490,11 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       popEnding(this);
       this.belowEnding = null;
     }
-    let listening = this.phase === ENDING;
-    let sink = heir;
-    if (listening) {
-      // The downstream subscriber may be open while one past it has closed:
-      // a teardown cascade is on its way to it (this link was cancelled from
-      // inside that teardown, say). The outcome would be dropped there; what
-      // it carries goes where it would have gone had the cascade arrived
-      // first: to that teardown's canceller.
-      const closed = droppedAt(destination);
-      if (closed !== null) {
-        listening = false;
-        sink = adopter(closed, this.owner);
-        sink?.hold();
-      }
-    }
+    const listening = this.phase === ENDING;
     // (A detached link has no destination any more: it is ORPHANED here.)
     this.phase = DONE;
     if (listening) this.report(destination!, failures);
-    else this.orphaned(sink ?? UNHANDLED, failures);
+    else this.orphaned(heir ?? UNHANDLED, failures);
     this.reason = undefined;
   }
 }

@@ -449,7 +449,21 @@ function applyStage(
     case 'share':
       return framed(world, 'share', (frame) => {
         const end = (): void => void (frame.ended = true);
-        return source.pipe(tap({ complete: end, error: end }), share());
+        const shared = source.pipe(tap({ complete: end, error: end }), share());
+        // share() hands its source's error to its subscribers through a
+        // Subject; one whose downstream is being torn down (a cascade on its
+        // way) drops it there (see World.dropped).
+        return new Observable<unknown>((subscriber) =>
+          shared
+            .pipe(
+              tap({
+                error: (error: unknown) => {
+                  if (closedDownstream(subscriber)) world.dropped.push({ frame, error });
+                },
+              }),
+            )
+            .subscribe(subscriber),
+        );
       });
     case 'observer':
       return framed(
@@ -472,4 +486,15 @@ function applyStage(
     default:
       return source.pipe(map((value) => value));
   }
+}
+
+/** True if `subscriber`, or a subscriber it feeds, has closed: RxJS drops what it is handed there. */
+function closedDownstream(subscriber: Subscriber<unknown>): boolean {
+  for (let node: unknown = subscriber; typeof node === 'object' && node !== null; ) {
+    const each = node as { closed?: unknown; destination?: unknown; unsubscribe?: unknown };
+    if (typeof each.unsubscribe !== 'function') return false;
+    if (each.closed === true) return true;
+    node = each.destination;
+  }
+  return false;
 }
