@@ -1,7 +1,7 @@
 import { EMPTY, from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
 import type { Exit } from './core/exit';
 import { checkChoice, checkOptions, invalid, isObservableInput } from './core/inputs';
-import { COMPLETE, ERROR, FORWARD, Link } from './core/link';
+import { COMPLETE, ERROR, Link } from './core/link';
 import type { Waiter } from './core/waiter';
 import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
 
@@ -270,7 +270,7 @@ class GroupLink extends Link<unknown> {
 
   childNext(index: number, value: unknown): void {
     if (!this.live) return;
-    if (this.settings.merge) this.emit(value);
+    if (this.settings.merge) this.destination!.next(value);
     else this.results[index] = value;
   }
 
@@ -369,11 +369,10 @@ class ChildLink extends Link<unknown> {
     super(group as unknown as Subscriber<unknown>);
     this.group = group;
     this.index = index;
-    this.valueSink = FORWARD;
   }
 
-  override forward(value: unknown): void {
-    this.group.childNext(this.index, value);
+  override next(value: unknown): void {
+    if (this.live) this.group.childNext(this.index, value);
   }
 
   protected override report(_destination: Subscriber<unknown>, failures: unknown[] | null): void {

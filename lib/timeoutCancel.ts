@@ -347,7 +347,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     const isFirst = this.seen === 0;
     this.seen++;
     this.lastValue = value;
-    this.emit(value);
+    this.destination!.next(value);
     // The downstream may have ended it in its `next`: the type checker cannot know.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!this.live) return;

@@ -3,6 +3,7 @@ import { CancelledError, CleanupError, UNSUBSCRIBED } from '../errors';
 import { cancelExit, COMPLETE_EXIT, errorExit, type Exit } from './exit';
 import { reportUnhandledError } from './report';
 import {
+  abandonOwner,
   adopter,
   enterOwner,
   leaveOwner,
@@ -37,36 +38,18 @@ const ENDING = 2;
 const ORPHANED = 3;
 const DONE = 4;
 
-/**
- * Where a link sends its values: its downstream, or one of the two below. The
- * link passes itself along, which a subscriber's `next` ignores.
- */
-interface Sink<T> {
-  next(value: T, link: Link<T>): void;
-}
+// Flags of a link. OPENING_CALL: its subscribe call runs (see open).
+// FINISHING: its own finish() work has started. PARKED: settled, and waiting
+// for a teardown on its way to the downstream (see deliver).
+const OPENING_CALL = 1;
+const FINISHING = 2;
+const PARKED = 4;
+
+/** What `belowEnding` holds while a link is not on the stack of ending subscriptions. */
+const UNEXPOSED = Object.freeze({}) as Ending;
 
 /** Where values go once a link has left LIVE: nowhere. */
-const DROP: Sink<unknown> = { next() {} };
-
-/**
- * Where values go while the link's subscribe call runs (a source that emits
- * while being subscribed): downstream, but with what was subscribing before
- * the link as the subscribing owner. What the downstream subscribes on such a
- * value (a `mergeMap` after the link, an observer subscribing another chain)
- * is not the link's work: it is downstream of it.
- */
-const OPENING: Sink<unknown> = {
-  next(value, link) {
-    link.nextWhileOpening(value);
-  },
-};
-
-/** For a link whose values do not go to its destination as they are (see Link.forward). */
-export const FORWARD: Sink<unknown> = {
-  next(value, link) {
-    link.forward(value);
-  },
-};
+const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
 
 /**
  * The subscriber this package's operators hand to their source.
@@ -96,7 +79,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * open), the teardown, cleanups, `finish`.
    */
   private running = 0;
-  private finishing = false;
+  /** OPENING_CALL, FINISHING, PARKED: one field, as every field of a link costs each subscription. */
+  private flags = 0;
   private failures: unknown[] | null = null;
   private heir: Waiter | null = null;
   /**
@@ -104,13 +88,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * teardown it did not start could tear the downstream down (see expose).
    */
   private watch: (() => void) | null = null;
-  /** True while the subscribe call runs (see open). */
-  private opening = false;
-  /** On the stack of subscriptions ending right now (see expose). */
-  private exposed = false;
-  /** Settled, and waiting for a teardown on its way to the downstream (see deliver). */
-  private parked = false;
-  belowEnding: Ending | null = null;
+  /** What is under it on the stack of subscriptions ending right now, while it is on it (see expose). */
+  belowEnding: Ending | null = UNEXPOSED;
   /** How the subscription ended; `reason` says with what. */
   protected kind: EndKind = COMPLETE;
   /**
@@ -123,14 +102,12 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   readonly owner: object | null;
   /** The owner slot of the subscribe call this link is the outermost of (see enterOwner). */
   subscribing: object | null = null;
-  /** What enterOwner returned for the subscribe call, until it returns. */
-  private owning: object | null = null;
   /**
    * Where values go: the downstream while the link is live, DROP after. A
    * field rather than a phase check in `next`, because the check was half of
    * the link's cost per value (measured in bench/).
    */
-  protected valueSink: Sink<T>;
+  private valueSink: Pick<Observer<T>, 'next'>;
 
   constructor(destination: Subscriber<T>) {
     super();
@@ -161,10 +138,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       // Only a neighbour that throws out of a call this package makes (a
       // scheduler's schedule, a signal's addEventListener) gets here: the
       // link must still be able to settle, and RxJS reports the error.
-      // The owner before this one is the one the constructor read.
-      leaveOwner(this.owning);
-      // (FORWARD sends values where the link's live sink would.)
-      if (this.valueSink === OPENING) this.valueSink = FORWARD;
+      abandonOwner(this, this.owner);
       this.opened();
       throw error;
     }
@@ -174,45 +148,19 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.running = 1;
     this.destination!.add(this);
     if (this.phase === LIVE) {
-      this.opening = true;
-      const live = this.valueSink;
-      this.valueSink = OPENING;
+      this.flags |= OPENING_CALL;
       const outer = enterOwner(this, this);
-      this.owning = outer;
       this.start(source);
       leaveOwner(outer);
-      if (this.valueSink === OPENING) this.valueSink = live;
     }
     this.opened();
   }
 
-  /** See OPENING. */
-  nextWhileOpening(value: T): void {
-    const opening = enterOwner(this.owner, this);
-    this.forward(value);
-    leaveOwner(opening);
-  }
-
-  /**
-   * Hands a value on while the link is live. By default values go to the
-   * destination itself, without this method (see valueSink); a link that
-   * does something else with them sets `valueSink` to FORWARD and overrides
-   * this.
-   */
-  forward(value: T): void {
-    this.destination!.next(value);
-  }
-
-  /** Sends a value downstream, for an operator that looks at values first (timeoutCancel). */
-  protected emit(value: T): void {
-    this.valueSink.next(value, this);
-  }
-
   /** The subscribe call has returned: what it held back may settle now. */
   private opened(): void {
-    this.opening = false;
+    this.flags &= ~OPENING_CALL;
     this.release();
-    if (this.exposed) this.conceal();
+    if (this.belowEnding !== UNEXPOSED) this.conceal();
   }
 
   /**
@@ -264,7 +212,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   next(value: T): void {
-    this.valueSink.next(value, this);
+    this.valueSink.next(value);
   }
 
   error(error: unknown): void {
@@ -294,10 +242,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     heir?.hold();
     // Left while its source is still being subscribed: what that subscribe
     // call tears down later is what is left of the source (see adopter).
-    if (this.opening) {
-      this.belowEnding = pushEnding(this);
-      this.exposed = true;
-    }
+    if ((this.flags & OPENING_CALL) !== 0) this.belowEnding = pushEnding(this);
     this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
   }
 
@@ -343,7 +288,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     teardownFor(this, this);
     this.release();
     // The subscribe call, if it still runs, is part of the synchronous ending.
-    if (this.exposed && !this.opening) this.conceal();
+    if (this.belowEnding !== UNEXPOSED && (this.flags & OPENING_CALL) === 0) this.conceal();
   }
 
   /**
@@ -402,11 +347,11 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   private settle(): void {
-    if (this.finishing) {
+    if ((this.flags & FINISHING) !== 0) {
       this.deliver();
       return;
     }
-    this.finishing = true;
+    this.flags |= FINISHING;
     this.running = 1;
     this.finish();
     this.release();
@@ -424,7 +369,6 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   // closure registered on the downstream, is paid for only where it may fire.
   private expose(): void {
     this.belowEnding = pushEnding(this);
-    this.exposed = true;
     // Ended in the middle of a teardown (a cancel fired from a cleanup that
     // the teardown ran): that teardown may still reach the downstream.
     if (teardownRunning()) this.watchDownstream();
@@ -432,9 +376,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   /** Off the stack; if the outcome is still to come, it comes asynchronously: watch. */
   private conceal(): void {
-    this.exposed = false;
     popEnding(this);
-    this.belowEnding = null;
+    this.belowEnding = UNEXPOSED;
     if (this.phase === ENDING && this.watch === null) this.watchDownstream();
   }
 
@@ -453,8 +396,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       this.phase = ORPHANED;
       this.heir = heir;
       heir?.hold();
-      if (this.parked) {
-        this.parked = false;
+      if ((this.flags & PARKED) !== 0) {
+        this.flags &= ~PARKED;
         this.deliver();
       }
     };
@@ -471,7 +414,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     // if it had arrived first: the watch then hands the outcome to whoever
     // that teardown's canceller is (see watchDownstream).
     if (this.phase === ENDING && droppedAt(this.destination) !== null) {
-      this.parked = true;
+      this.flags |= PARKED;
       if (this.watch === null) this.watchDownstream();
       return;
     }
@@ -485,10 +428,9 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.heir = null;
     this.watch = null;
     if (watch !== null) destination!.remove(watch);
-    if (this.exposed) {
-      this.exposed = false;
+    if (this.belowEnding !== UNEXPOSED) {
       popEnding(this);
-      this.belowEnding = null;
+      this.belowEnding = UNEXPOSED;
     }
     const listening = this.phase === ENDING;
     // (A detached link has no destination any more: it is ORPHANED here.)

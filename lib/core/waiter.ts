@@ -128,6 +128,16 @@ export function leaveOwner(outer: object | null): void {
   else ambient.owning!.subscribing = outer;
 }
 
+/**
+ * For a subscribe call that threw before it could call {@link leaveOwner}:
+ * `slot` is what it gave {@link enterOwner}, `outer` the owner before it.
+ */
+export function abandonOwner(slot: OwnerSlot, outer: object | null): void {
+  const { owning } = ambient;
+  if (owning === slot) ambient.owning = null;
+  else if (owning !== null) owning.subscribing = outer;
+}
+
 /** Subscribes `subscriber` to `source` with `owner` as the {@link subscribingOwner}. */
 export function subscribeOwned<T>(owner: object, source: Observable<T>, subscriber: Partial<Observer<T>>): void {
   const outer = enterOwner(owner, { subscribing: null });

@@ -474,7 +474,7 @@ function applyStage(
             const subscription = source.subscribe({
               next: (value) => subscriber.next(value),
               error: (error: unknown) => {
-                if (subscriber.closed) world.dropped.push({ frame, error });
+                if (closedDownstream(subscriber)) world.dropped.push({ frame, error });
                 subscriber.error(error);
               },
               complete: () => subscriber.complete(),
@@ -488,12 +488,15 @@ function applyStage(
   }
 }
 
-/** True if `subscriber`, or a subscriber it feeds, has closed: RxJS drops what it is handed there. */
+/**
+ * True if `subscriber`, or a subscriber it feeds, has closed or is in the
+ * middle of its own end: RxJS drops what it is handed there.
+ */
 function closedDownstream(subscriber: Subscriber<unknown>): boolean {
   for (let node: unknown = subscriber; typeof node === 'object' && node !== null; ) {
-    const each = node as { closed?: unknown; destination?: unknown; unsubscribe?: unknown };
+    const each = node as { closed?: unknown; isStopped?: unknown; destination?: unknown; unsubscribe?: unknown };
     if (typeof each.unsubscribe !== 'function') return false;
-    if (each.closed === true) return true;
+    if (each.closed === true || each.isStopped === true) return true;
     node = each.destination;
   }
   return false;

@@ -86,7 +86,7 @@ export class Frame {
    * owner; a link subscribed later, on a value, has none, and what lies
    * upstream of it there is not reached (a documented limit).
    */
-  readonly owner: Frame | null;
+  owner: Frame | null = null;
 
   constructor(
     readonly kind: FrameKind,
@@ -101,15 +101,36 @@ export class Frame {
     const during = new Set<Frame>();
     for (let at = parent; at !== null; at = at.parent) if (at.subscribing) during.add(at);
     this.openedDuring = during;
-    let owner: Frame | null = null;
-    for (let at = parent; at !== null && owner === null; at = at.parent) {
-      if (at.subscribing && OWNERS.has(at.kind)) owner = at;
-    }
-    this.owner = owner;
+
   }
 
   /** True if `frame` is this one or upstream of it, through hidden subscriptions too. */
   holds(frame: Frame): boolean {
+    return this.upstream(frame);
+  }
+
+  /**
+   * True if `frame` is this one or upstream of it: through its parents, a
+   * hidden subscription's source, and past a plain observer's subscriber
+   * whose owner (see owner) is not downstream of it, through that owner.
+   */
+  private upstream(frame: Frame, depth = 0): boolean {
+    let lastLink: Frame | null = null;
+    for (let at: Frame | null = frame; at !== null; at = at.parent ?? at.via) {
+      if (at === this) return true;
+      if (LINKS.has(at.kind)) lastLink = at;
+      const plain = at.kind === 'share' || at.kind === 'observer' || (at.kind === 'root' && at.via !== null);
+      if (at !== frame && plain && depth < 8) {
+        const owner: Frame | null = lastLink?.owner ?? null;
+        lastLink = null;
+        if (owner !== null && !owner.structurallyHolds(at) && this.upstream(owner, depth + 1)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Parents and hidden sources only. */
+  structurallyHolds(frame: Frame): boolean {
     for (let at: Frame | null = frame; at !== null; at = at.parent ?? at.via) if (at === this) return true;
     return false;
   }
@@ -126,7 +147,10 @@ export class Frame {
     let lastLink: Frame | null = null;
     // Past a plain observer's subscriber, a cancel follows the work only
     // through the owner of the last link before it: nothing in between
-    // counts, the owner must come (see owner).
+    // counts, the owner must come. (An owner elsewhere, not downstream: a
+    // link that was being subscribed while something downstream of it
+    // subscribed this work, may adopt it (a documented limit, see holds),
+    // but nothing here is upstream of it.)
     let through: Frame | null = null;
     for (let at: Frame | null = frame; at !== null; at = at.parent) {
       if (at === through) through = null;
@@ -140,9 +164,10 @@ export class Frame {
       }
       if (LINKS.has(at.kind)) lastLink = at;
       if (at !== frame && (at.kind === 'share' || at.kind === 'observer') && through === null) {
-        if (lastLink?.owner == null) return false;
-        through = lastLink.owner;
+        const owner: Frame | null = lastLink?.owner ?? null;
+        if (owner === null || !owner.structurallyHolds(at)) return false;
         lastLink = null;
+        through = owner;
       }
     }
     return false;
@@ -185,6 +210,8 @@ export class World {
   readonly settled: unknown[] = [];
   unsubscribedSeq: number | null = null;
 
+  /** The frames (of OWNERS kinds) whose subscribe call runs now, innermost last. */
+  private readonly owning: Frame[] = [];
   /** Every subscription placed in the case's structure, and the one being subscribed now. */
   readonly frames: Frame[] = [];
   ctx: Frame | null = null;
@@ -251,6 +278,9 @@ export class World {
       options.detaches ?? false,
       options.via ?? null,
     );
+    // What the library reads as the link's owner: the innermost link (or
+    // scope's run) being subscribed now, wherever it is.
+    frame.owner = this.owning.at(-1) ?? null;
     this.frames.push(frame);
     return frame;
   }
@@ -269,21 +299,19 @@ export class World {
   /** Runs the subscribe call that opened `frame` for `subscriber`, within it. */
   subscribing<T>(frame: Frame, subscriber: Subscription, subscribe: () => T): T {
     if (subscriber.closed) frame.stillborn = true;
-    frame.subscribing = true;
-    try {
-      return this.within(frame, subscribe);
-    } finally {
-      frame.subscribing = false;
-    }
+    return this.onBehalfOf(frame, subscribe);
   }
 
   /** Runs `subscribe` within `frame`, which counts as subscribing meanwhile (a scope starting its run). */
   onBehalfOf<T>(frame: Frame, subscribe: () => T): T {
     frame.subscribing = true;
+    const owns = OWNERS.has(frame.kind);
+    if (owns) this.owning.push(frame);
     try {
       return this.within(frame, subscribe);
     } finally {
       frame.subscribing = false;
+      if (owns) this.owning.pop();
     }
   }
 
