@@ -493,7 +493,7 @@ function applyStage(
  * middle of its own end: RxJS drops what it is handed there.
  */
 function closedDownstream(subscriber: Subscriber<unknown>): boolean {
-  for (let node: unknown = subscriber; typeof node === 'object' && node !== null; ) {
+  for (let node: unknown = subscriber; typeof node === 'object' && node !== null;) {
     const each = node as { closed?: unknown; isStopped?: unknown; destination?: unknown; unsubscribe?: unknown };
     if (typeof each.unsubscribe !== 'function') return false;
     if (each.closed === true || each.isStopped === true) return true;

@@ -101,7 +101,6 @@ export class Frame {
     const during = new Set<Frame>();
     for (let at = parent; at !== null; at = at.parent) if (at.subscribing) during.add(at);
     this.openedDuring = during;
-
   }
 
   /** True if `frame` is this one or upstream of it, through hidden subscriptions too. */
