@@ -141,6 +141,7 @@ const asyncDispose: typeof Symbol.asyncDispose =
  */
 class Scope implements CancelScope, Waiter {
   reason: unknown = SCOPE_CLOSED;
+  outerWaiter: Waiter | null = null;
   private readonly runs = new Subscription();
   private isCancelled = false;
   private controller: AbortController | null = null;

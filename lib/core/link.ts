@@ -40,10 +40,16 @@ const DONE = 4;
 
 // Flags of a link. OPENING_CALL: its subscribe call runs (see open).
 // FINISHING: its own finish() work has started. PARKED: settled, and waiting
-// for a teardown on its way to the downstream (see deliver).
+// for a teardown on its way to the downstream (see deliver). STILLBORN:
+// subscribed for a downstream already closed (a switchMap projecting into a
+// subscriber torn down meanwhile): it ends at once, and no teardown is
+// ending it; it is adopted only by a link it feeds directly that is still
+// ending (its source subscribing more work into it after it ended), never
+// through its owner.
 const OPENING_CALL = 1;
 const FINISHING = 2;
 const PARKED = 4;
+const STILLBORN = 8;
 
 /** What `belowEnding` holds while a link is not on the stack of ending subscriptions. */
 const UNEXPOSED = Object.freeze({}) as Ending;
@@ -90,6 +96,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   private watch: (() => void) | null = null;
   /** What is under it on the stack of subscriptions ending right now, while it is on it (see expose). */
   belowEnding: Ending | null = UNEXPOSED;
+  outerWaiter: Waiter | null = null;
   /** How the subscription ended; `reason` says with what. */
   protected kind: EndKind = COMPLETE;
   /**
@@ -146,6 +153,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   private subscribeSource(source: Observable<T>): void {
     this.running = 1;
+    if (this.destination!.closed) this.flags = STILLBORN;
     this.destination!.add(this);
     if (this.phase === LIVE) {
       this.flags |= OPENING_CALL;
@@ -236,7 +244,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    */
   override unsubscribe(): void {
     if (this.phase !== LIVE) return;
-    const heir = adopter(this.destination, this.owner);
+    const heir = adopter(this.destination, (this.flags & STILLBORN) === 0 ? this.owner : null);
     this.leave(ORPHANED);
     this.heir = heir;
     heir?.hold();

@@ -25,6 +25,12 @@ export interface Waiter {
   fail(error: unknown): void;
   /** A held piece of work settled (after its `fail`, if it failed). */
   release(): void;
+  /**
+   * While its teardown runs: the waiter of the teardown it runs inside, if
+   * any (the teardowns running now form a stack through this field, which
+   * teardownFor keeps).
+   */
+  outerWaiter: Waiter | null;
 }
 
 /** What the walk of {@link adopter} reads on the way: RxJS subscribers and this package's links. */
@@ -50,11 +56,10 @@ export interface Ending extends Waiter {
 
 interface Ambient {
   /**
-   * The waiters of the teardowns running now, outermost first (a cancel
-   * nests in another's teardown), `depth` of them.
+   * The waiter of the innermost teardown running now; the others are
+   * reached through `outerWaiter` (a cancel nests in another's teardown).
    */
-  readonly waiters: (Waiter | null)[];
-  depth: number;
+  waiter: Waiter | null;
   /** The top of the stack of subscriptions ending right now (see Ending). */
   ending: Ending | null;
   /**
@@ -80,8 +85,7 @@ export interface OwnerSlot {
 // and unsubscribes through this package must still find a plain, writable slot.
 const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v2');
 const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= Object.seal({
-  waiters: [],
-  depth: 0,
+  waiter: null,
   ending: null,
   owning: null,
 }));
@@ -169,8 +173,8 @@ export function subscribeOwned<T>(owner: object, source: Observable<T>, subscrib
  * `takeUntil`, …).
  */
 export function adopter(from: unknown, owner: object | null): Waiter | null {
-  const { waiters, depth, ending } = ambient;
-  if (depth === 0 && ending === null) return null;
+  const { waiter, ending } = ambient;
+  if (waiter === null && ending === null) return null;
   let node = from as Node | null;
   let fallback = owner;
   // Every step goes to an object made before the current one (a subscriber's
@@ -180,7 +184,7 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
   // left of its source (a plain observer's subscription that unsubscribed
   // itself after it handed on an error, say), which it waits for as well.
   for (;;) {
-    for (let index = depth - 1; index >= 0; index--) if (node === waiters[index]) return waiters[index];
+    for (let each = waiter; each !== null; each = each.outerWaiter) if (node === (each as object)) return each;
     for (let each = ending; each !== null; each = each.belowEnding) if (node === (each as object)) return each;
     if (node === null || typeof node !== 'object' || !node.closed) return null;
     if ('owner' in node) fallback = node.owner ?? null;
@@ -225,7 +229,7 @@ const parents = new WeakMap<object, object>();
 
 /** True while a teardown (of any waiter) runs. */
 export function teardownRunning(): boolean {
-  return ambient.depth > 0;
+  return ambient.waiter !== null;
 }
 
 /** Puts `ending` on the stack of subscriptions ending right now; returns what was on top. */
@@ -267,6 +271,7 @@ export function adoptedReason(from: unknown, owner: object | null): unknown {
  */
 export const UNHANDLED: Waiter = {
   reason: UNSUBSCRIBED,
+  outerWaiter: null,
   hold() {},
   fail: reportUnhandledError,
   release() {},
@@ -284,17 +289,20 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
  */
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
   for (let ending = ambient.ending; ending !== null; ending = ending.belowEnding) ending.teardownStarts(waiter);
-  const { waiters, depth } = ambient;
-  waiters[depth] = waiter;
-  ambient.depth = depth + 1;
+  const outer = ambient.waiter;
+  // (A waiter's second teardown inside its first, a late teardown say, is
+  // already on the stack.)
+  const nested = outer !== waiter;
+  const below = waiter.outerWaiter;
+  if (nested) waiter.outerWaiter = outer;
+  ambient.waiter = waiter;
   try {
     plainUnsubscribe.call(subscription);
   } catch (error) {
     failAll(waiter, error);
   } finally {
-    ambient.depth = depth;
-    // Nothing is held past the teardown.
-    waiters[depth] = null;
+    ambient.waiter = outer;
+    if (nested) waiter.outerWaiter = below;
   }
 }
 

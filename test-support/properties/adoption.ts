@@ -32,8 +32,10 @@ function deadlineOf(reason: unknown): Frame | null {
 function cancellerOf(world: World, reason: unknown, cleanup: Frame): Frame | null {
   const made = world.reasons.get(reason);
   if (made !== undefined) return made;
+  // (Structurally upstream: a deadline that ended what it was upstream of
+  // travels on as an error, and is the reason of whoever that error ends.)
   const deadline = deadlineOf(reason);
-  return deadline !== null && deadline.holds(cleanup) ? deadline : null;
+  return deadline !== null && deadline.structurallyHolds(cleanup) ? deadline : null;
 }
 
 /** The work a reason comes from: its canceller's, or where the errors it carries were raised. */
