@@ -118,7 +118,9 @@ export class Frame {
     for (let at: Frame | null = frame; at !== null; at = at.parent ?? at.via) {
       if (at === this) return true;
       if (LINKS.has(at.kind)) lastLink = at;
-      const plain = at.kind === 'share' || at.kind === 'observer' || (at.kind === 'root' && at.via !== null);
+      // (A root stands for the observer a chain was subscribed with: a plain
+      // observer's subscriber too.)
+      const plain = at.kind === 'share' || at.kind === 'observer' || at.kind === 'root';
       if (at !== frame && plain && depth < 8) {
         const owner: Frame | null = lastLink?.owner ?? null;
         lastLink = null;
