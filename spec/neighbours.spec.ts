@@ -19,6 +19,7 @@ import {
   mergeMap,
   type MonoTypeOperatorFunction,
   type OperatorFunction,
+  type Subscriber,
 } from 'rxjs';
 import {
   cancellable,
@@ -690,6 +691,33 @@ describe('a canceller fired while a plain unsubscribe is on its way to it', () =
     expect(events).toEqual([]);
     await macrotask();
     expect(takeUnhandled()).toEqual([boom]);
+  });
+});
+
+describe('teardowns nested in teardowns of the same waiter', () => {
+  it('a teardown added to an ended link, run inside a cancel that runs inside another such teardown, still lets an unrelated chain go (the stack of teardowns does not loop)', () => {
+    // Two links that have reported: what is added to them later runs at
+    // once, under the one waiter for teardown nobody waits for any more.
+    const ended: Subscriber<unknown>[] = [];
+    for (let i = 0; i < 2; i++) {
+      new Observable<never>((subscriber) => {
+        ended.push(subscriber);
+        subscriber.complete();
+      })
+        .pipe(finalizeCleanup(() => {}))
+        .subscribe();
+    }
+    const log: unknown[] = [];
+    const unrelated = NEVER.pipe(
+      finalizeCleanup((exit) => void log.push(exit.kind === 'cancel' ? exit.reason : exit)),
+    ).subscribe();
+    const stop = new Subject<string>();
+    NEVER.pipe(
+      finalize(() => ended[1].add(() => unrelated.unsubscribe())),
+      cancellable(stop),
+    ).subscribe({ error: (error: unknown) => log.push(error) });
+    ended[0].add(() => stop.next('stop'));
+    expect(log).toEqual([UNSUBSCRIBED, new CancelledError('stop')]);
   });
 });
 

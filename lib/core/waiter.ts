@@ -26,9 +26,9 @@ export interface Waiter {
   /** A held piece of work settled (after its `fail`, if it failed). */
   release(): void;
   /**
-   * While its teardown runs: the waiter of the teardown it runs inside, if
-   * any (the teardowns running now form a stack through this field, which
-   * teardownFor keeps).
+   * While its teardown runs: the waiter of the teardown it runs inside, or
+   * BOTTOM if none; null while it is not running one (the teardowns running
+   * now form a stack through this field, which teardownFor keeps).
    */
   outerWaiter: Waiter | null;
 }
@@ -101,6 +101,18 @@ export function subscribingOwner(): object | null {
   const { owning } = ambient;
   return owning === null ? null : owning.subscribing;
 }
+
+/**
+ * The `outerWaiter` of the waiter at the bottom of the stack of teardowns:
+ * a waiter's `outerWaiter` is null exactly when it is not on the stack.
+ */
+const BOTTOM: Waiter = {
+  reason: UNSUBSCRIBED,
+  outerWaiter: null,
+  hold() {},
+  fail() {},
+  release() {},
+};
 
 /** What {@link enterOwner} returns when its call is the outermost. */
 const OUTERMOST = {};
@@ -184,7 +196,9 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
   // left of its source (a plain observer's subscription that unsubscribed
   // itself after it handed on an error, say), which it waits for as well.
   for (;;) {
-    for (let each = waiter; each !== null; each = each.outerWaiter) if (node === (each as object)) return each;
+    for (let each = waiter; each !== null && each !== BOTTOM; each = each.outerWaiter) {
+      if (node === (each as object)) return each;
+    }
     for (let each = ending; each !== null; each = each.belowEnding) if (node === (each as object)) return each;
     if (node === null || typeof node !== 'object' || !node.closed) return null;
     if ('owner' in node) fallback = node.owner ?? null;
@@ -290,11 +304,12 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
   for (let ending = ambient.ending; ending !== null; ending = ending.belowEnding) ending.teardownStarts(waiter);
   const outer = ambient.waiter;
-  // (A waiter's second teardown inside its first, a late teardown say, is
-  // already on the stack.)
-  const nested = outer !== waiter;
-  const below = waiter.outerWaiter;
-  if (nested) waiter.outerWaiter = outer;
+  // The stack runs through the waiters' own field, so it holds a waiter
+  // once: a waiter already on it (a late teardown inside its first one, the
+  // shared UNHANDLED inside another of its teardowns) is made the top again
+  // without being pushed, or the stack would loop.
+  const push = waiter.outerWaiter === null;
+  if (push) waiter.outerWaiter = outer ?? BOTTOM;
   ambient.waiter = waiter;
   try {
     plainUnsubscribe.call(subscription);
@@ -302,7 +317,7 @@ export function teardownFor(waiter: Waiter, subscription: Subscription): void {
     failAll(waiter, error);
   } finally {
     ambient.waiter = outer;
-    if (nested) waiter.outerWaiter = below;
+    if (push) waiter.outerWaiter = null;
   }
 }
 
