@@ -19,6 +19,7 @@ import {
   mergeMap,
   type MonoTypeOperatorFunction,
   type OperatorFunction,
+  type SchedulerLike,
   type Subscriber,
 } from 'rxjs';
 import {
@@ -691,6 +692,48 @@ describe('a canceller fired while a plain unsubscribe is on its way to it', () =
     expect(events).toEqual([]);
     await macrotask();
     expect(takeUnhandled()).toEqual([boom]);
+  });
+});
+
+describe('a neighbour that throws out of a subscribe call', () => {
+  // A scheduler whose schedule() throws: timeoutCancel arms its deadline
+  // while it is being subscribed, and the error leaves subscribe(); the
+  // Observable that catches it (RxJS's) errors its subscriber.
+  const throwing: SchedulerLike = {
+    now: () => 0,
+    schedule: () => {
+      throw boom;
+    },
+  };
+  const ambient = (globalThis as unknown as Record<symbol, { owning: unknown }>)[Symbol.for('rxjs-cancel.ambient.v2')];
+
+  it('the link still settles (the failure of a cleanup it then reaches is reported) and leaves the owner slot empty', async () => {
+    const log: unknown[] = [];
+    NEVER.pipe(
+      finalizeCleanup((exit) => {
+        log.push(exit);
+        throw oops;
+      }),
+      timeoutCancel({ first: 10, scheduler: throwing }),
+    ).subscribe({ error: (error: unknown) => log.push(error) });
+    expect(log).toEqual([boom, { kind: 'cancel', reason: UNSUBSCRIBED }]);
+    expect(ambient.owning).toBeNull();
+    await macrotask();
+    expect(takeUnhandled()).toEqual([oops]);
+  });
+
+  it('under a canceller: the canceller waits for the link and reports the cleanup failure with the error', () => {
+    const log: unknown[] = [];
+    NEVER.pipe(
+      finalizeCleanup((exit) => {
+        log.push(exit);
+        throw oops;
+      }),
+      timeoutCancel({ first: 10, scheduler: throwing }),
+      cancellable(new Subject<void>()),
+    ).subscribe({ error: (error: unknown) => log.push(normalize(error)) });
+    expect(log).toEqual([{ kind: 'cancel', reason: boom }, normalize(new CleanupError([oops], boom))]);
+    expect(ambient.owning).toBeNull();
   });
 });
 
