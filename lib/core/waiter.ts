@@ -305,19 +305,23 @@ export function teardownFor(waiter: Waiter, subscription: Subscription): void {
   for (let ending = ambient.ending; ending !== null; ending = ending.belowEnding) ending.teardownStarts(waiter);
   const outer = ambient.waiter;
   // The stack runs through the waiters' own field, so it holds a waiter
-  // once: a waiter already on it (a late teardown inside its first one, the
-  // shared UNHANDLED inside another of its teardowns) is made the top again
-  // without being pushed, or the stack would loop.
+  // once: the teardown of a waiter already on it (a late teardown inside its
+  // first one, the shared UNHANDLED inside another of its teardowns) runs
+  // with the stack as it is, every waiter on it still in sight.
   const push = waiter.outerWaiter === null;
-  if (push) waiter.outerWaiter = outer ?? BOTTOM;
-  ambient.waiter = waiter;
+  if (push) {
+    waiter.outerWaiter = outer ?? BOTTOM;
+    ambient.waiter = waiter;
+  }
   try {
     plainUnsubscribe.call(subscription);
   } catch (error) {
     failAll(waiter, error);
   } finally {
-    ambient.waiter = outer;
-    if (push) waiter.outerWaiter = null;
+    if (push) {
+      ambient.waiter = outer;
+      waiter.outerWaiter = null;
+    }
   }
 }
 
