@@ -764,6 +764,83 @@ describe('teardowns nested in teardowns of the same waiter', () => {
   });
 });
 
+describe('a late teardown of a waiter under others on the stack', () => {
+  it("leaves the waiters above it in sight: what it tears down of a scope being closed is the scope's work", async () => {
+    const log: unknown[] = [];
+    const scope = cancelScope();
+    let top!: Subscriber<never>;
+    // Its teardown closes the scope: the scope's teardown runs inside this
+    // link's, above it on the stack.
+    const outer = new Observable<never>((subscriber) => {
+      top = subscriber;
+      return () => void scope.close('stop').then(() => log.push('scope closed'));
+    })
+      .pipe(finalizeCleanup(() => {}))
+      .subscribe();
+    let inner!: Subscriber<never>;
+    const cleanupDone = deferred();
+    const work = new Observable<never>((subscriber) => {
+      inner = subscriber;
+    }).pipe(
+      finalizeCleanup((exit) => {
+        log.push(exit);
+        return cleanupDone.promise;
+      }),
+    );
+    scope.run(
+      new Observable<never>((subscriber) => {
+        // The run's teardown hands the rest of its work to the outer link,
+        // which runs it at once as a late teardown of its own.
+        subscriber.add(() => top.add(() => inner.unsubscribe()));
+        work.subscribe(subscriber);
+      }),
+    );
+    outer.unsubscribe();
+    expect(log).toEqual([{ kind: 'cancel', reason: 'stop' }]);
+    await macrotask();
+    expect(log).toHaveLength(1);
+    cleanupDone.resolve();
+    await macrotask();
+    expect(log).toEqual([{ kind: 'cancel', reason: 'stop' }, 'scope closed']);
+  });
+});
+
+describe('a scheduler that cannot arm a cleanup timeout', () => {
+  const throwing: SchedulerLike = {
+    now: () => 0,
+    schedule: () => {
+      throw boom;
+    },
+  };
+  const timed = <T>(log: unknown[]): MonoTypeOperatorFunction<T> =>
+    finalizeCleanup(
+      (exit) => {
+        log.push(exit);
+        return new Promise<void>(() => {});
+      },
+      { timeout: 10, scheduler: throwing },
+    );
+
+  it('the cleanup fails with its error: the downstream gets it, and the source that completed does not throw', () => {
+    const log: unknown[] = [];
+    const source = new Subject<number>();
+    source.pipe(timed(log)).subscribe({ error: (error: unknown) => log.push(normalize(error)) });
+    expect(() => source.complete()).not.toThrow();
+    expect(log).toEqual([{ kind: 'complete' }, normalize(new CleanupError([boom]))]);
+  });
+
+  it('a canceller reports it with the CancelledError', () => {
+    const log: unknown[] = [];
+    const stop = new Subject<string>();
+    NEVER.pipe(timed(log), cancellable(stop)).subscribe({ error: (error: unknown) => log.push(normalize(error)) });
+    stop.next('stop');
+    expect(log).toEqual([
+      { kind: 'cancel', reason: 'stop' },
+      normalize(new CleanupError([boom], new CancelledError('stop'))),
+    ]);
+  });
+});
+
 describe('what is torn down on its way to a link that is ending is what is left of its source', () => {
   it("a cancel fired by a finalize while the source's error travels down: the link the error reaches waits for it and reports its failure", () => {
     const stop = new Subject<void>();

@@ -45,12 +45,20 @@ export function awaitCleanup(
   }
   // The work first, then its timer, as RxJS's `timeout` orders source and
   // timer: work that settles in the very frame of the limit is in time.
-  if (timeout !== Infinity && run.pending)
-    run.add(
-      scheduler.schedule(() => {
-        run.timedOut();
-      }, timeout),
-    );
+  if (timeout === Infinity || !run.pending) return;
+  let timer: Subscription;
+  try {
+    timer = scheduler.schedule(() => {
+      run.timedOut();
+    }, timeout);
+  } catch (error) {
+    // A scheduler that cannot arm the limit: the cleanup cannot be held to
+    // it, so it fails with that error (its work ended) rather than hold the
+    // waiter for ever.
+    run.error(error);
+    return;
+  }
+  run.add(timer);
 }
 
 class CleanupRun extends Subscription implements Observer<unknown> {
