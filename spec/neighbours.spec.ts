@@ -165,25 +165,36 @@ describe('cancelScope.run: a run belongs to its scope before its source is subsc
     expect(seen).toEqual([1]);
   });
 
-  it('an observer that closes the scope while being subscribed: close() waits for the cleanup, with its reason and its failure', async () => {
+  /**
+   * A run of `wrap(a BehaviorSubject with an awaited cleanup)` whose observer
+   * closes the scope with `reason` on the value it gets while subscribed.
+   */
+  function closedOnFirstValue(reason: string, wrap: (source: Observable<number>) => Observable<number>) {
     const exits: Exit[] = [];
     const cleanupDone = deferred();
     const scope = cancelScope();
     let closing: Promise<void> | undefined;
     scope.run(
-      new BehaviorSubject(1).pipe(
-        finalizeCleanup((exit) => {
-          exits.push(exit);
-          return cleanupDone.promise;
-        }),
+      wrap(
+        new BehaviorSubject(1).pipe(
+          finalizeCleanup((exit) => {
+            exits.push(exit);
+            return cleanupDone.promise;
+          }),
+        ),
       ),
       () => {
-        closing = scope.close('destroyed');
+        closing = scope.close(reason);
       },
     );
+    return { exits, cleanupDone, closing: closing! };
+  }
+
+  it('an observer that closes the scope while being subscribed: close() waits for the cleanup, with its reason and its failure', async () => {
+    const { exits, cleanupDone, closing } = closedOnFirstValue('destroyed', (source) => source);
     expect(exits).toEqual([{ kind: 'cancel', reason: 'destroyed' }]);
     let settled = false;
-    const outcome = closing!.then(
+    const outcome = closing.then(
       () => 'resolved',
       (error: unknown) => error,
     );
@@ -235,29 +246,13 @@ describe('cancelScope.run: a run belongs to its scope before its source is subsc
   });
 
   it('an observer that closes the scope while a hand-written operator is still being subscribed: close() waits for what it returns', async () => {
-    const exits: Exit[] = [];
-    const cleanupDone = deferred();
-    const scope = cancelScope();
-    let closing: Promise<void> | undefined;
     // The operator returns its inner subscription only after the value was seen.
     const passThrough = (source: Observable<number>): Observable<number> =>
       new Observable<number>((subscriber) => source.subscribe({ next: (value) => subscriber.next(value) }));
-    scope.run(
-      passThrough(
-        new BehaviorSubject(1).pipe(
-          finalizeCleanup((exit) => {
-            exits.push(exit);
-            return cleanupDone.promise;
-          }),
-        ),
-      ),
-      () => {
-        closing = scope.close('bye');
-      },
-    );
+    const { exits, cleanupDone, closing } = closedOnFirstValue('bye', passThrough);
     expect(exits).toEqual([{ kind: 'cancel', reason: 'bye' }]);
     let closed = false;
-    void closing!.then(() => (closed = true));
+    void closing.then(() => (closed = true));
     await macrotask();
     expect(closed).toBe(false);
     cleanupDone.resolve();
