@@ -141,7 +141,6 @@ const asyncDispose: typeof Symbol.asyncDispose =
  */
 class Scope implements CancelScope, Waiter {
   reason: unknown = SCOPE_CLOSED;
-  outerWaiter: Waiter | null = null;
   private readonly runs = new Subscription();
   private isCancelled = false;
   private controller: AbortController | null = null;

@@ -134,14 +134,14 @@ describe('reportUnhandledError', () => {
 
 describe('the ambient waiter slot', () => {
   it('lives on globalThis under a registered symbol, so that two copies of the package share it', () => {
-    const slot = (globalThis as Record<symbol, unknown>)[Symbol.for('rxjs-cancel.ambient.v2')];
+    const slot = (globalThis as Record<symbol, unknown>)[Symbol.for('rxjs-cancel.ambient.v3')];
     // Nothing is running: no teardown, no ending, no subscribing owner, and nothing held.
-    expect(slot).toEqual({ waiter: null, ending: null, owning: null });
+    expect(slot).toEqual({ waiters: [], endings: [], owning: null });
     expect(subscribingOwner()).toBeNull();
   });
 
   it('is sealed: a test runner that deletes or wraps what a test file left on the global cannot break it', () => {
-    const slot = (globalThis as Record<symbol, object>)[Symbol.for('rxjs-cancel.ambient.v2')];
+    const slot = (globalThis as Record<symbol, object>)[Symbol.for('rxjs-cancel.ambient.v3')];
     expect(Object.isSealed(slot)).toBe(true);
     for (const key of Reflect.ownKeys(slot)) {
       expect(Object.getOwnPropertyDescriptor(slot, key)).toMatchObject({ configurable: false, writable: true });

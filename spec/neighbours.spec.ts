@@ -700,7 +700,7 @@ describe('a neighbour that throws out of a subscribe call', () => {
       throw boom;
     },
   };
-  const ambient = (globalThis as unknown as Record<symbol, { owning: unknown }>)[Symbol.for('rxjs-cancel.ambient.v2')];
+  const ambient = (globalThis as unknown as Record<symbol, { owning: unknown }>)[Symbol.for('rxjs-cancel.ambient.v3')];
 
   it('the link still settles (the failure of a cleanup it then reaches is reported) and leaves the owner slot empty', async () => {
     const log: unknown[] = [];

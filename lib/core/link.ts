@@ -40,7 +40,8 @@ const DONE = 4;
 
 // Flags of a link. OPENING_CALL: its subscribe call runs (see open).
 // FINISHING: its own finish() work has started. PARKED: settled, and waiting
-// for a teardown on its way to the downstream (see deliver). STILLBORN:
+// for a teardown on its way to the downstream (see deliver). EXPOSED: on the
+// stack of subscriptions ending right now (see expose). STILLBORN:
 // subscribed for a downstream already closed (a switchMap projecting into a
 // subscriber torn down meanwhile): it ends at once, and no teardown is
 // ending it; it is adopted only by a link it feeds directly that is still
@@ -50,9 +51,9 @@ const OPENING_CALL = 1;
 const FINISHING = 2;
 const PARKED = 4;
 const STILLBORN = 8;
-
-/** What `belowEnding` holds while a link is not on the stack of ending subscriptions. */
-const UNEXPOSED = Object.freeze({}) as Ending;
+const EXPOSED = 16;
+/** The EndKind is kept in the flags, from this bit on. */
+const KIND_SHIFT = 5;
 
 /** Where values go once a link has left LIVE: nowhere. */
 const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
@@ -85,7 +86,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * open), the teardown, cleanups, `finish`.
    */
   private running = 0;
-  /** OPENING_CALL, FINISHING, PARKED: one field, as every field of a link costs each subscription. */
+  /** OPENING_CALL, FINISHING, … and the EndKind: one field, as every field of a link costs each subscription. */
   private flags = 0;
   private failures: unknown[] | null = null;
   private heir: Waiter | null = null;
@@ -94,11 +95,6 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * teardown it did not start could tear the downstream down (see expose).
    */
   private watch: (() => void) | null = null;
-  /** What is under it on the stack of subscriptions ending right now, while it is on it (see expose). */
-  belowEnding: Ending | null = UNEXPOSED;
-  outerWaiter: Waiter | null = null;
-  /** How the subscription ended; `reason` says with what. */
-  protected kind: EndKind = COMPLETE;
   /**
    * The cancel reason upstream cleanups see: the canceller's reason, or the
    * source's error when an error ends the rest of the upstream.
@@ -168,7 +164,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     // release(), written out: called here it was not inlined (a group's
     // cycle measured 6% more instructions).
     if (--this.running === 0 && (this.phase === ENDING || this.phase === ORPHANED)) this.settle();
-    if (this.belowEnding !== UNEXPOSED) this.conceal();
+    if ((this.flags & EXPOSED) !== 0) this.conceal();
   }
 
   /**
@@ -250,7 +246,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     heir?.hold();
     // Left while its source is still being subscribed: what that subscribe
     // call tears down later is what is left of the source (see adopter).
-    if ((this.flags & OPENING_CALL) !== 0) this.belowEnding = pushEnding(this);
+    if ((this.flags & OPENING_CALL) !== 0) this.push();
     this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
   }
 
@@ -289,14 +285,19 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.valueSink = DROP;
   }
 
+  /** How the subscription ended; `reason` says with what. */
+  protected get kind(): EndKind {
+    return (this.flags >> KIND_SHIFT) as EndKind;
+  }
+
   private end(kind: EndKind, reason: unknown): void {
-    this.kind = kind;
+    this.flags |= kind << KIND_SHIFT;
     this.reason = reason;
     this.running++; // the synchronous teardown itself
     teardownFor(this, this);
     this.release();
     // The subscribe call, if it still runs, is part of the synchronous ending.
-    if (this.belowEnding !== UNEXPOSED && (this.flags & OPENING_CALL) === 0) this.conceal();
+    if ((this.flags & (EXPOSED | OPENING_CALL)) === EXPOSED) this.conceal();
   }
 
   /**
@@ -376,7 +377,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   // It also watches once its ending goes on asynchronously. So the watch, a
   // closure registered on the downstream, is paid for only where it may fire.
   private expose(): void {
-    this.belowEnding = pushEnding(this);
+    this.push();
     // Ended in the middle of a teardown (a cancel fired from a cleanup that
     // the teardown ran): that teardown may still reach the downstream.
     if (teardownRunning()) this.watchDownstream();
@@ -384,9 +385,18 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
 
   /** Off the stack; if the outcome is still to come, it comes asynchronously: watch. */
   private conceal(): void {
-    popEnding(this);
-    this.belowEnding = UNEXPOSED;
+    this.pop();
     if (this.phase === ENDING && this.watch === null) this.watchDownstream();
+  }
+
+  private push(): void {
+    this.flags |= EXPOSED;
+    pushEnding(this);
+  }
+
+  private pop(): void {
+    this.flags &= ~EXPOSED;
+    popEnding(this);
   }
 
   teardownStarts(waiter: Waiter): void {
@@ -436,10 +446,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     this.heir = null;
     this.watch = null;
     if (watch !== null) destination!.remove(watch);
-    if (this.belowEnding !== UNEXPOSED) {
-      popEnding(this);
-      this.belowEnding = UNEXPOSED;
-    }
+    if ((this.flags & EXPOSED) !== 0) this.pop();
     const listening = this.phase === ENDING;
     // (A detached link has no destination any more: it is ORPHANED here.)
     this.phase = DONE;

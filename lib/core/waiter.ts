@@ -25,12 +25,6 @@ export interface Waiter {
   fail(error: unknown): void;
   /** A held piece of work settled (after its `fail`, if it failed). */
   release(): void;
-  /**
-   * While its teardown runs: the waiter of the teardown it runs inside, or
-   * BOTTOM if none; null while it is not running one (the teardowns running
-   * now form a stack through this field, which teardownFor keeps).
-   */
-  outerWaiter: Waiter | null;
 }
 
 /** What the walk of {@link adopter} reads on the way: RxJS subscribers and this package's links. */
@@ -48,20 +42,18 @@ interface Node {
  * may be tearing down what it reports to, and tells it so.
  */
 export interface Ending extends Waiter {
-  /** The one exposed before it, under it on the stack. */
-  readonly belowEnding: Ending | null;
   /** A teardown with `waiter` starts while this one is ending. */
   teardownStarts(waiter: Waiter): void;
 }
 
 interface Ambient {
   /**
-   * The waiter of the innermost teardown running now; the others are
-   * reached through `outerWaiter` (a cancel nests in another's teardown).
+   * The waiters of the teardowns running now, innermost last (a cancel nests
+   * in another's teardown). A waiter is on it at most once.
    */
-  waiter: Waiter | null;
-  /** The top of the stack of subscriptions ending right now (see Ending). */
-  ending: Ending | null;
+  readonly waiters: Waiter[];
+  /** The subscriptions ending right now, innermost last (see Ending). */
+  readonly endings: Ending[];
   /**
    * While subscriptions are being made on someone's behalf: the outermost
    * such call's slot, which says on whose behalf now (see enterOwner).
@@ -83,10 +75,14 @@ export interface OwnerSlot {
 // or wraps ("soft" mode, a setter that calls itself) the properties of every
 // object a test file left on its global object; a timer that outlives the file
 // and unsubscribes through this package must still find a plain, writable slot.
-const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v2');
+// (Jest does not reach into the objects those properties hold: the stacks.)
+//
+// The stacks are arrays rather than a field in each link: a field costs every
+// subscription, a stack only the teardowns running.
+const AMBIENT_KEY = Symbol.for('rxjs-cancel.ambient.v3');
 const ambient: Ambient = ((globalThis as Record<symbol, Ambient | undefined>)[AMBIENT_KEY] ??= Object.seal({
-  waiter: null,
-  ending: null,
+  waiters: [],
+  endings: [],
   owning: null,
 }));
 
@@ -101,18 +97,6 @@ export function subscribingOwner(): object | null {
   const { owning } = ambient;
   return owning === null ? null : owning.subscribing;
 }
-
-/**
- * The `outerWaiter` of the waiter at the bottom of the stack of teardowns:
- * a waiter's `outerWaiter` is null exactly when it is not on the stack.
- */
-const BOTTOM: Waiter = {
-  reason: UNSUBSCRIBED,
-  outerWaiter: null,
-  hold() {},
-  fail() {},
-  release() {},
-};
 
 /** What {@link enterOwner} returns when its call is the outermost. */
 const OUTERMOST = {};
@@ -185,8 +169,8 @@ export function subscribeOwned<T>(owner: object, source: Observable<T>, subscrib
  * `takeUntil`, …).
  */
 export function adopter(from: unknown, owner: object | null): Waiter | null {
-  const { waiter, ending } = ambient;
-  if (waiter === null && ending === null) return null;
+  const { waiters, endings } = ambient;
+  if (waiters.length === 0 && endings.length === 0) return null;
   let node = from as Node | null;
   let fallback = owner;
   // Every step goes to an object made before the current one (a subscriber's
@@ -196,10 +180,8 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
   // left of its source (a plain observer's subscription that unsubscribed
   // itself after it handed on an error, say), which it waits for as well.
   for (;;) {
-    for (let each = waiter; each !== null && each !== BOTTOM; each = each.outerWaiter) {
-      if (node === (each as object)) return each;
-    }
-    for (let each = ending; each !== null; each = each.belowEnding) if (node === (each as object)) return each;
+    for (let i = waiters.length - 1; i >= 0; i--) if (node === (waiters[i] as object)) return waiters[i];
+    for (let i = endings.length - 1; i >= 0; i--) if (node === (endings[i] as object)) return endings[i];
     if (node === null || typeof node !== 'object' || !node.closed) return null;
     if ('owner' in node) fallback = node.owner ?? null;
     const next = node.destination;
@@ -243,29 +225,21 @@ const parents = new WeakMap<object, object>();
 
 /** True while a teardown (of any waiter) runs. */
 export function teardownRunning(): boolean {
-  return ambient.waiter !== null;
+  return ambient.waiters.length > 0;
 }
 
-/** Puts `ending` on the stack of subscriptions ending right now; returns what was on top. */
-export function pushEnding(ending: Ending): Ending | null {
-  const below = ambient.ending;
-  ambient.ending = ending;
-  return below;
+/** Puts `ending` on the stack of subscriptions ending right now. */
+export function pushEnding(ending: Ending): void {
+  ambient.endings.push(ending);
 }
 
 /** Takes `ending` off the stack (it is on top, or nearly: stacks nest with the calls). */
 export function popEnding(ending: Ending): void {
-  if (ambient.ending === ending) {
-    ambient.ending = ending.belowEnding;
-    return;
-  }
-  // Not on top: something above it has not been taken off yet. Unlink it.
-  for (let above = ambient.ending; above !== null; above = above.belowEnding) {
-    if (above.belowEnding === ending) {
-      (above as { belowEnding: Ending | null }).belowEnding = ending.belowEnding;
-      return;
-    }
-  }
+  const { endings } = ambient;
+  const at = endings.lastIndexOf(ending);
+  // Not on top: something above it has not been taken off yet.
+  if (at === endings.length - 1) endings.pop();
+  else if (at >= 0) endings.splice(at, 1);
 }
 
 /** Tells adopter() that `subscriber`, a plain observer's, is a child of `parent`. */
@@ -285,7 +259,6 @@ export function adoptedReason(from: unknown, owner: object | null): unknown {
  */
 export const UNHANDLED: Waiter = {
   reason: UNSUBSCRIBED,
-  outerWaiter: null,
   hold() {},
   fail: reportUnhandledError,
   release() {},
@@ -302,26 +275,23 @@ const plainUnsubscribe = Subscription.prototype.unsubscribe;
  * `unsubscribe()` made by this package never throws.
  */
 export function teardownFor(waiter: Waiter, subscription: Subscription): void {
-  for (let ending = ambient.ending; ending !== null; ending = ending.belowEnding) ending.teardownStarts(waiter);
-  const outer = ambient.waiter;
-  // The stack runs through the waiters' own field, so it holds a waiter
-  // once: the teardown of a waiter already on it (a late teardown inside its
-  // first one, the shared UNHANDLED inside another of its teardowns) runs
-  // with the stack as it is, every waiter on it still in sight.
-  const push = waiter.outerWaiter === null;
-  if (push) {
-    waiter.outerWaiter = outer ?? BOTTOM;
-    ambient.waiter = waiter;
-  }
+  const { waiters, endings } = ambient;
+  // (One that settles on being told may leave the stack meanwhile.)
+  for (let i = endings.length - 1; i >= 0; i--) if (i < endings.length) endings[i].teardownStarts(waiter);
+  // A waiter is on the stack once: the teardown of a waiter already on it (a
+  // late teardown inside its first one, the shared UNHANDLED inside another
+  // of its teardowns) runs with the stack as it is, every waiter on it still
+  // in sight.
+  let push = true;
+  for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i] === waiter) push = false;
+  if (push) waiters.push(waiter);
   try {
     plainUnsubscribe.call(subscription);
   } catch (error) {
     failAll(waiter, error);
   } finally {
-    if (push) {
-      ambient.waiter = outer;
-      waiter.outerWaiter = null;
-    }
+    // Every teardown nested in this one has taken its own waiter off.
+    if (push) waiters.pop();
   }
 }
 
