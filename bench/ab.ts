@@ -9,6 +9,11 @@
 // Each figure is already a same-process ratio against RxJS (see measure.ts);
 // a row has moved only if its head ratios and base ratios do not overlap and
 // their medians differ by more than the A/A row's own spread in this run.
+//
+// A ratio can move because the RxJS pair moved: the pair shares RxJS's call
+// sites with this package's operator in one process, so what the operator
+// teaches the JIT there speeds or slows the pair. The table therefore also
+// shows each side's own ns per cycle, base against head.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +73,8 @@ function rowNames(tree: string): string[] {
 interface Sample {
   readonly cycle: number;
   readonly value: number | null;
-  readonly oursCycleNs: number;
+  readonly oursNs: number;
+  readonly pairNs: number;
 }
 
 function measureRow(tree: string, index: number): Sample {
@@ -81,7 +87,8 @@ function measureRow(tree: string, index: number): Sample {
   return {
     cycle: ours.cycle / pair.cycle,
     value: ours.value === null || pair.value === null ? null : ours.value / pair.value,
-    oursCycleNs: ours.cycle,
+    oursNs: ours.cycle,
+    pairNs: pair.cycle,
   };
 }
 
@@ -117,8 +124,16 @@ function main(): void {
       (name) =>
         baseNames.includes(name) && (name.startsWith(AA_ROW) || options.only === null || name.includes(options.only)),
     );
-    const series = new Map<string, { cycle: Series; value: Series }>(
-      names.map((name) => [name, { cycle: { base: [], head: [] }, value: { base: [], head: [] } }]),
+    const series = new Map<string, { cycle: Series; value: Series; ours: Series; pair: Series }>(
+      names.map((name) => [
+        name,
+        {
+          cycle: { base: [], head: [] },
+          value: { base: [], head: [] },
+          ours: { base: [], head: [] },
+          pair: { base: [], head: [] },
+        },
+      ]),
     );
     for (let run = 0; run < options.runs; run++) {
       for (const name of names) {
@@ -130,6 +145,8 @@ function main(): void {
           const sample = measureRow(tree, (side === 'base' ? baseNames : headNames).indexOf(name));
           const entry = series.get(name)!;
           entry.cycle[side].push(sample.cycle);
+          entry.ours[side].push(sample.oursNs);
+          entry.pair[side].push(sample.pairNs);
           if (sample.value !== null) entry.value[side].push(sample.value);
         }
       }
@@ -143,13 +160,15 @@ function main(): void {
       `base ${options.base} (${commit.slice(0, 7)}) against this checkout, ${options.runs} runs per row, alternating.`,
       `Ratios are ours ÷ RxJS pair in one process, median (min–max) over runs; the A/A row puts the noise at ±${(noise * 100).toFixed(0)} %.`,
       '',
-      '| row | cycle: base | head | change | value: base | head | change |',
-      '|---|---|---|---|---|---|---|',
+      '| row | cycle: base | head | change | ns/cycle ours, pair: base → head | value: base | head | change |',
+      '|---|---|---|---|---|---|---|---|',
     ];
+    const ns = (xs: readonly number[]) => median(xs).toFixed(0);
     for (const name of names) {
-      const { cycle, value } = series.get(name)!;
+      const { cycle, value, ours, pair } = series.get(name)!;
       lines.push(
         `| ${name} | ${show(cycle.base)} | ${show(cycle.head)} | ${verdict(cycle, noise)} ` +
+          `| ${ns(ours.base)} → ${ns(ours.head)}, ${ns(pair.base)} → ${ns(pair.head)} ` +
           `| ${show(value.base)} | ${show(value.head)} | ${value.base.length === 0 ? '—' : verdict(value, noise)} |`,
       );
     }
