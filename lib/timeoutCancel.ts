@@ -24,6 +24,7 @@ import {
 } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
+import { subscribeOwned } from './core/waiter';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 import { CancelledError, CleanupError, setCause } from './errors';
 
@@ -469,7 +470,9 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
       destination.error(error);
       return;
     }
-    from(fallback).subscribe(destination);
+    // The fallback takes the source's place: what it subscribes belongs where
+    // the link did (its owner), for a canceller of the downstream to adopt.
+    subscribeOwned(this.owner, from(fallback), destination);
   }
 }
 

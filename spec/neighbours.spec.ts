@@ -558,6 +558,46 @@ describe('a cancel adopts exactly the subscriptions its own teardown reaches', (
       await macrotask();
       expect(events).toEqual([['complete']]);
     });
+
+    it("shieldUntil's release trigger, watched only once the subscriber has left, with a cleanup behind share()", async () => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const release = new Subject<void>().pipe(
+        finalizeCleanup((exit) => {
+          log.push(exit);
+          return done.promise;
+        }),
+        share(),
+      );
+      const exits: Exit[] = [];
+      const source = new Subject<number>();
+      source
+        .pipe(shieldUntil(release, { onDetachedExit: (exit) => exits.push(exit) }))
+        .subscribe()
+        .unsubscribe();
+      // The shielded work ends on its own; letting the trigger go is part of that end.
+      source.complete();
+      expect(log).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+      expect(exits).toEqual([]);
+      done.reject(oops);
+      await macrotask();
+      expect(normalize(exits)).toEqual(normalize([{ kind: 'error', error: new CleanupError([oops]) }]));
+    });
+
+    it("timeoutCancel's `with` fallback, subscribed when the deadline passes, with a cleanup behind share()", async () => {
+      const log: unknown[] = [];
+      const done = deferred();
+      const stop = new Subject<string>();
+      const fallback = work(log, done.promise).pipe(share());
+      const { events } = record(NEVER.pipe(timeoutCancel({ total: 0, with: () => fallback }), cancellable(stop)));
+      await macrotask(); // the deadline passes: the fallback takes over
+      stop.next('stop');
+      expect(log).toEqual([{ kind: 'cancel', reason: 'stop' }]);
+      expect(events).toEqual([]);
+      done.reject(oops);
+      await macrotask();
+      expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], new CancelledError('stop'))]]));
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { from, Subscription, type Observable, type Observer, type SchedulerLike, type TeardownLogic } from 'rxjs';
 import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler } from './inputs';
+import { subscribeOwned, type OwnerSlot } from './waiter';
 
 /**
  * Something that fires once: the first value of an ObservableInput, an
@@ -12,7 +13,7 @@ export type Trigger =
   | { readonly kind: 'delay'; readonly ms: number; readonly scheduler: SchedulerLike };
 
 /** What a trigger tells when it fires or fails. */
-export interface TriggerOwner extends Subscription {
+export interface TriggerOwner extends Subscription, OwnerSlot {
   fire(value: unknown): void;
   triggerFailed(error: unknown): void;
 }
@@ -53,7 +54,9 @@ export function watchTrigger(owner: TriggerOwner, trigger: Trigger): void {
     case 'observable': {
       const watcher = new FirstValueWatcher(owner);
       owner.add(watcher);
-      trigger.source.subscribe(watcher);
+      // The trigger's subscriptions are the owner's work, whenever it is
+      // watched (shieldUntil's release only once the subscriber has left).
+      subscribeOwned(owner, trigger.source, watcher, owner);
     }
   }
 }

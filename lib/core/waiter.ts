@@ -138,9 +138,18 @@ export function abandonOwner(slot: OwnerSlot, outer: object | null): void {
   else if (owning !== null) owning.subscribing = outer;
 }
 
-/** Subscribes `subscriber` to `source` with `owner` as the {@link subscribingOwner}. */
-export function subscribeOwned<T>(owner: object, source: Observable<T>, subscriber: Partial<Observer<T>>): void {
-  const outer = enterOwner(owner, { subscribing: null });
+/**
+ * Subscribes `subscriber` to `source` with `owner` as the {@link subscribingOwner}.
+ * `slot` is what {@link enterOwner} may keep it in; `owner` itself when it is
+ * one and not in its own subscribe call (a link), which saves an allocation.
+ */
+export function subscribeOwned<T>(
+  owner: object | null,
+  source: Observable<T>,
+  subscriber: Partial<Observer<T>>,
+  slot: OwnerSlot = { subscribing: null },
+): void {
+  const outer = enterOwner(owner, slot);
   try {
     source.subscribe(subscriber);
   } finally {
