@@ -543,12 +543,7 @@ describe('a cancel adopts exactly the subscriptions its own teardown reaches', (
     it("the trigger's own subscription, with a cleanup in it", async () => {
       const log: unknown[] = [];
       const done = deferred();
-      const trigger = new Subject<void>().pipe(
-        finalizeCleanup((exit) => {
-          log.push(exit);
-          return done.promise;
-        }),
-      );
+      const trigger = work(log, done.promise);
       const source = new Subject<number>();
       const { events } = record(source.pipe(cancellable(trigger)));
       source.complete();
@@ -562,13 +557,7 @@ describe('a cancel adopts exactly the subscriptions its own teardown reaches', (
     it("shieldUntil's release trigger, watched only once the subscriber has left, with a cleanup behind share()", async () => {
       const log: unknown[] = [];
       const done = deferred();
-      const release = new Subject<void>().pipe(
-        finalizeCleanup((exit) => {
-          log.push(exit);
-          return done.promise;
-        }),
-        share(),
-      );
+      const release = work(log, done.promise).pipe(share());
       const exits: Exit[] = [];
       const source = new Subject<number>();
       source
