@@ -18,21 +18,25 @@ function median(samples: readonly number[]): number {
 /**
  * Heap retained per cycle: `cycle` runs `cycles` times between two full
  * collections, in `runs` runs after a warm-up (so that code compiled and
- * caches filled on first use do not count); the median over the runs.
+ * caches filled on first use do not count); the median over the runs. One
+ * run's closing collection is the next one's opening: a full collection is
+ * what takes the time here, not the cycles.
  * Promise jobs the cycles queued run before each measurement: work that is
  * merely pending is not a leak.
  */
-export async function retainedBytesPerCycle(cycle: () => void, { cycles = 30_000, runs = 3 } = {}): Promise<number> {
-  for (let i = 0; i < 1_000; i++) cycle();
+export async function retainedBytesPerCycle(cycle: () => void, { cycles = 10_000, runs = 3 } = {}): Promise<number> {
+  for (let i = 0; i < 5_000; i++) cycle();
   await settle();
   const samples: number[] = [];
+  collectGarbage();
+  let before = process.memoryUsage().heapUsed;
   for (let run = 0; run < runs; run++) {
-    collectGarbage();
-    const before = process.memoryUsage().heapUsed;
     for (let i = 0; i < cycles; i++) cycle();
     await settle();
     collectGarbage();
-    samples.push((process.memoryUsage().heapUsed - before) / cycles);
+    const after = process.memoryUsage().heapUsed;
+    samples.push((after - before) / cycles);
+    before = after;
   }
   return median(samples);
 }
