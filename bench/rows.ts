@@ -56,6 +56,24 @@ function operatorSide(label: string, operator: MonoTypeOperatorFunction<number> 
 
 const notifier = new Subject<void>();
 
+/**
+ * A cancel that fires: each cycle subscribes to `never` through `operator`,
+ * then `trigger` fires (both sides pay the same wrapper).
+ */
+function firedSide(label: string, operator: MonoTypeOperatorFunction<number>, trigger: Subject<string>): Side {
+  const piped = never.pipe(operator);
+  return {
+    label,
+    values: null,
+    cycle: new Observable<number>((subscriber) => {
+      const subscription = piped.subscribe(subscriber);
+      trigger.next('fired');
+      return subscription;
+    }),
+  };
+}
+const fires = new Subject<string>();
+
 export const rows: readonly Row[] = [
   {
     name: 'A/A: map(x => x) vs itself (the noise of this run)',
@@ -90,6 +108,18 @@ export const rows: readonly Row[] = [
     ours: operatorSide('cancellable', cancellable(notifier)),
     pair: operatorSide('takeUntil', takeUntil(notifier)),
     targets: { value: 1.1, cycle: 1.5, bytes: 1.5 },
+  },
+  {
+    name: 'cancellable(notifier) fires vs takeUntil',
+    ours: firedSide('cancellable', cancellable(fires), fires),
+    pair: firedSide('takeUntil', takeUntil(fires), fires),
+    targets: { cycle: 2 },
+  },
+  {
+    name: "cancellable(notifier, { onCancel: 'complete' }) fires vs takeUntil",
+    ours: firedSide('cancellable', cancellable(fires, { onCancel: 'complete' }), fires),
+    pair: firedSide('takeUntil', takeUntil(fires), fires),
+    targets: { cycle: 2 },
   },
   {
     name: 'timeoutCancel(total) vs timeout({ first })',

@@ -2,6 +2,8 @@ import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type S
 import { checkChoice, checkOptions } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
+import { madeAt, siteOf, type Site } from './core/site';
+import { CancelledError } from './errors';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 
 const ONCANCEL = ['error', 'complete'] as const;
@@ -89,45 +91,47 @@ export function cancellable<T>(
   const watched = toTrigger(fn, 'trigger', trigger);
   const completeOnCancel =
     checkChoice(fn, 'options.onCancel', checkOptions(fn, options)?.onCancel, ONCANCEL) === 'complete';
-  const hasReason = options?.reason !== undefined;
-  const reason = options?.reason;
-
+  const settings: Settings = {
+    trigger: watched,
+    completeOnCancel,
+    hasReason: options?.reason !== undefined,
+    reason: options?.reason,
+    site: siteOf(cancellable),
+  };
   return (source) =>
     new Observable<T>((destination) => {
-      new CancellableLink(destination, watched, completeOnCancel, hasReason, reason).open(source);
+      new CancellableLink(destination, settings).open(source);
     });
 }
 
-class CancellableLink<T> extends Link<T> implements TriggerOwner {
-  private readonly trigger: Trigger;
-  private readonly completeOnCancel: boolean;
-  private readonly hasReason: boolean;
-  private readonly givenReason: unknown;
+/** What every subscription of one `cancellable(…)` shares: made once, when the operator is. */
+interface Settings {
+  readonly trigger: Trigger;
+  readonly completeOnCancel: boolean;
+  readonly hasReason: boolean;
+  readonly reason: unknown;
+  readonly site: Site;
+}
 
-  constructor(
-    destination: Subscriber<T>,
-    trigger: Trigger,
-    completeOnCancel: boolean,
-    hasReason: boolean,
-    givenReason: unknown,
-  ) {
+class CancellableLink<T> extends Link<T> implements TriggerOwner {
+  private readonly settings: Settings;
+
+  constructor(destination: Subscriber<T>, settings: Settings) {
     super(destination);
-    this.trigger = trigger;
-    this.completeOnCancel = completeOnCancel;
-    this.hasReason = hasReason;
-    this.givenReason = givenReason;
+    this.settings = settings;
   }
 
   // The trigger first: an aborted signal or a synchronous value cancels
   // before the source is subscribed at all.
   protected override start(source: Observable<T>): void {
-    watchTrigger(this, this.trigger);
+    watchTrigger(this, this.settings.trigger);
     if (this.live) source.subscribe(this);
   }
 
   // A trigger firing after the end is ignored by stop().
   fire(triggerReason: unknown): void {
-    this.stop(CANCEL, this.hasReason ? this.givenReason : triggerReason);
+    const { hasReason, reason } = this.settings;
+    this.stop(CANCEL, hasReason ? reason : triggerReason);
   }
 
   triggerFailed(error: unknown): void {
@@ -136,7 +140,11 @@ class CancellableLink<T> extends Link<T> implements TriggerOwner {
   }
 
   protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
-    if (this.kind === CANCEL && this.completeOnCancel && failures === null) destination.complete();
-    else super.report(destination, failures);
+    const { completeOnCancel, site } = this.settings;
+    const { reason } = this;
+    if (this.kind !== CANCEL || failures !== null) super.report(destination, failures);
+    else if (completeOnCancel) destination.complete();
+    // With the stack of where the operator was created (see core/site.ts).
+    else destination.error(madeAt(site, () => new CancelledError(reason)));
   }
 }

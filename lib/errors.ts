@@ -15,6 +15,13 @@ export const UNSUBSCRIBED: unique symbol = Symbol('unsubscribed');
  * The error a subscriber receives when the work it waited for was cancelled,
  * like asyncio's `CancelledError`. `reason` holds whatever the canceller gave:
  * the value of a trigger, an `AbortSignal`'s `reason`, or {@link UNSUBSCRIBED}.
+ *
+ * One that an operator of this package makes when it cancels (`cancellable`,
+ * the `cause` of `timeoutCancel`'s `DeadlineError`, the abort reason of
+ * `fromAbortable`) has as its `stack` the place where that operator was
+ * created (the `cancellable(…)` in your `pipe`), captured once when the
+ * operator is made, not the RxJS internals the cancel fired through:
+ * capturing a stack on every cancel cost more than all the rest of it.
  */
 export class CancelledError extends Error {
   /** Always `'CancelledError'`. */
@@ -60,11 +67,18 @@ export function setCause(error: Error, cause: unknown): void {
 
 /** How an error, or a reason of any kind, reads in a message. */
 export function describeError(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  if (typeof value === 'symbol') return value.description ?? 'a symbol';
+  // Any step may run user code that throws (a `name` getter, a Proxy's trap,
+  // a `toString`): a message must still be made, or the error that carries
+  // it could not be.
   try {
+    if (value instanceof Error) return `${value.name}: ${value.message}`;
+    if (typeof value === 'symbol') return value.description ?? 'a symbol';
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return 'a value that cannot be described';
+    }
   }
 }

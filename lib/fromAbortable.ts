@@ -1,6 +1,7 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
 import { describeValue, invalid, isObservableInput } from './core/inputs';
 import { reportUnhandledError } from './core/report';
+import { madeAt, siteOf, type Site } from './core/site';
 import { adoptedReason, subscribingOwner } from './core/waiter';
 import { CancelledError } from './errors';
 
@@ -53,10 +54,11 @@ import { CancelledError } from './errors';
  */
 export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<T>): Observable<T> {
   if (typeof work !== 'function') invalid('fromAbortable', 'work', 'a function', work);
+  const site = siteOf(fromAbortable);
   return new Observable<T>((subscriber) => {
     // Added to the subscriber before the work starts, so that an unsubscribe
     // from inside it (a synchronous source feeding `take(1)`) aborts too.
-    const run = new AbortableRun(subscriber);
+    const run = new AbortableRun(subscriber, site);
     let input: ObservableInput<T>;
     try {
       input = work(run.signal);
@@ -91,10 +93,13 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
   /** The subscriber it feeds, under the name RxJS gives it, so the walk of adopter() passes through. */
   private readonly destination: Subscriber<T>;
   readonly owner = subscribingOwner();
+  /** Where `fromAbortable` was called: the stack of the abort's CancelledError (see core/site.ts). */
+  private readonly site: Site;
 
-  constructor(destination: Subscriber<T>) {
+  constructor(destination: Subscriber<T>, site: Site) {
     super();
     this.destination = destination;
+    this.site = site;
     destination.add(this);
   }
 
@@ -128,7 +133,10 @@ class AbortableRun<T> extends Subscription implements Observer<T> {
     // Work that has ended is left alone; work still running learns why it is
     // cancelled before its subscription is torn down. (A second call aborts
     // nothing: an aborted signal stays as it is.)
-    if (!this.ended) this.controller.abort(new CancelledError(adoptedReason(this.destination, this.owner)));
+    if (!this.ended) {
+      const reason = adoptedReason(this.destination, this.owner);
+      this.controller.abort(madeAt(this.site, () => new CancelledError(reason)));
+    }
     super.unsubscribe();
   }
 }

@@ -24,6 +24,7 @@ import {
 } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
 import { reportUnhandledError } from './core/report';
+import { madeAt, siteOf, type Site } from './core/site';
 import { subscribeOwned } from './core/waiter';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 import { CancelledError, CleanupError, setCause } from './errors';
@@ -128,6 +129,8 @@ interface Settings {
   readonly complete: boolean;
   readonly meta: unknown;
   readonly scheduler: SchedulerLike;
+  /** Where the operator was created: the stack of its DeadlineErrors (see core/site.ts). */
+  readonly site: Site;
 }
 
 /**
@@ -228,7 +231,7 @@ export function timeoutCancel<T, M = unknown>(
 export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
   totalOrConfig: number | TimeoutCancelConfig<T, O, M>,
 ): OperatorFunction<T, T | ObservedValueOf<O>> {
-  const settings = settingsOf(totalOrConfig);
+  const settings = settingsOf(totalOrConfig, siteOf(timeoutCancel));
   return (source) =>
     new Observable<T | ObservedValueOf<O>>((destination) => {
       new TimeoutLink<T>(destination, settings).open(source);
@@ -237,7 +240,7 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
 
 const ON_TIMEOUT = ['error', 'complete'] as const;
 
-function settingsOf(totalOrConfig: unknown): Settings {
+function settingsOf(totalOrConfig: unknown, site: Site): Settings {
   const fn = 'timeoutCancel';
   if (totalOrConfig instanceof Date) {
     throw new TypeError(`${fn}: a Date is not a total in milliseconds; for an absolute deadline use { at: date }`);
@@ -276,6 +279,7 @@ function settingsOf(totalOrConfig: unknown): Settings {
     complete,
     meta: config.meta,
     scheduler,
+    site,
   };
 }
 
@@ -453,7 +457,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     };
     // Not held past the end: the error carries it if anyone needs it.
     this.lastValue = null;
-    this.timedOut = new DeadlineError(info);
+    this.timedOut = madeAt(this.settings.site, () => new DeadlineError(info));
     this.stop(CANCEL, this.timedOut);
   }
 

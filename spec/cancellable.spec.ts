@@ -113,6 +113,20 @@ describe(cancellable.name, () => {
       expect(normalize(events)).toEqual(normalize([['error', new CancelledError('now')]]));
     });
 
+    it('cancels with a reason that throws when it is read or printed (a revoked Proxy): the CancelledError carries it', () => {
+      const { proxy: hostile, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const trigger = new Subject<unknown>();
+      const { events } = record(NEVER.pipe(cancellable(trigger)));
+      trigger.next(hostile);
+      expect(events).toHaveLength(1);
+      const [kind, error] = events[0] as [string, CancelledError];
+      expect(kind).toBe('error');
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(error.reason).toBe(hostile);
+      expect(error.message).toBe('cancelled: a value that cannot be described');
+    });
+
     it('lets go of the trigger when the downstream unsubscribes', () => {
       const trigger = new Subject<void>();
       const { subscription } = record(NEVER.pipe(cancellable(trigger)));

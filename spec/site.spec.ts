@@ -1,0 +1,150 @@
+import { NEVER, Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { cancellable, CancelledError, DeadlineError, fromAbortable, timeoutCancel } from '../lib';
+import { madeAt, siteOf } from '../lib/core/site';
+
+// The errors an operator makes on its cancel path (cancellable's
+// CancelledError, timeoutCancel's DeadlineError and its cause, fromAbortable's
+// abort reason) carry as their stack the frames of the place where the
+// operator was created, captured once then; none is captured where the cancel
+// fires (see lib/core/site.ts).
+
+const noop = (): void => {};
+
+/** The frames of a stack, without its first line. */
+function framesOf(error: unknown): string[] {
+  return String((error as Error).stack)
+    .split('\n')
+    .slice(1);
+}
+
+/** The stack starts at the line in this file that called createdHere's argument, then createdHere. */
+function startsInCreatedHere(error: unknown): void {
+  const [top, next] = framesOf(error);
+  expect(top).toMatch(/spec[\\/]site\.spec\.ts:\d+/);
+  expect(next).toMatch(/^ {4}at createdHere /);
+}
+
+function createdHere<T>(make: () => T): T {
+  return make();
+}
+
+function firesHere(fire: () => void): void {
+  fire();
+}
+
+describe('the stack of an error an operator makes when it cancels', () => {
+  it("cancellable: the CancelledError's stack is where the operator was created, not where the cancel fired", () => {
+    const stop = new Subject<string>();
+    const operator = createdHere(() => cancellable<never>(stop));
+    const errors: unknown[] = [];
+    NEVER.pipe(operator).subscribe({ error: (error) => errors.push(error) });
+    NEVER.pipe(operator).subscribe({ error: (error) => errors.push(error) });
+    firesHere(() => stop.next('user stop'));
+    expect(errors).toHaveLength(2);
+    const [first, second] = errors as CancelledError[];
+    expect(first).toBeInstanceOf(CancelledError);
+    expect(first.reason).toBe('user stop');
+    expect(String(first.stack).split('\n')[0]).toBe('CancelledError: cancelled: user stop');
+    startsInCreatedHere(first);
+    expect(String(first.stack)).not.toMatch(/firesHere/);
+    // One capture per operator: every subscription's error has its frames.
+    expect(framesOf(second)).toEqual(framesOf(first));
+  });
+
+  it("timeoutCancel: the DeadlineError and its CancelledError cause have the operator's creation site", () => {
+    const scheduler = new TestScheduler(noop);
+    const operator = createdHere(() => timeoutCancel<never>({ total: 5, scheduler }));
+    let error: unknown = null;
+    NEVER.pipe(operator).subscribe({ error: (e: unknown) => (error = e) });
+    firesHere(() => scheduler.flush());
+    expect(error).toBeInstanceOf(DeadlineError);
+    const deadline = error as DeadlineError;
+    expect(String(deadline.stack).split('\n')[0]).toBe(`TimeoutError: ${deadline.message}`);
+    startsInCreatedHere(deadline);
+    const cause = deadline.cause as CancelledError;
+    expect(cause).toBeInstanceOf(CancelledError);
+    expect(String(cause.stack).split('\n')[0]).toBe(`CancelledError: ${cause.message}`);
+    expect(framesOf(cause)).toEqual(framesOf(deadline));
+    expect(String(deadline.stack)).not.toMatch(/firesHere/);
+  });
+
+  it("fromAbortable: the abort's CancelledError has the stack of the fromAbortable call", () => {
+    let signal: AbortSignal | null = null;
+    const work = createdHere(() =>
+      fromAbortable((given) => {
+        signal = given;
+        return NEVER;
+      }),
+    );
+    const subscription = work.subscribe();
+    firesHere(() => subscription.unsubscribe());
+    const reason = (signal as AbortSignal | null)?.reason as unknown;
+    expect(reason).toBeInstanceOf(CancelledError);
+    startsInCreatedHere(reason);
+    expect(String((reason as Error).stack)).not.toMatch(/firesHere/);
+  });
+
+  it('a CancelledError made by user code keeps the stack of where it was made', () => {
+    const error = createdHere(() => new CancelledError('x'));
+    startsInCreatedHere(error);
+  });
+});
+
+describe(madeAt.name, () => {
+  const site = createdHere(() => siteOf(createdHere));
+
+  it('gives the error the frames of the site, from the caller of the function it names on', () => {
+    const error = madeAt(site, () => new RangeError('late'));
+    expect(String(error.stack).split('\n')[0]).toBe('RangeError: late');
+    // siteOf(createdHere), called in createdHere: the frames start at its caller, this file.
+    expect(framesOf(error)[0]).toMatch(/spec[\\/]site\.spec\.ts:\d+/);
+    expect(String(error.stack)).not.toMatch(/at createdHere /);
+  });
+
+  it('leaves Error.stackTraceLimit as it found it, also when making the error throws', () => {
+    const before = Error.stackTraceLimit;
+    const failure = new Error('make failed');
+    expect(() =>
+      madeAt(site, () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
+    expect(Error.stackTraceLimit).toBe(before);
+    madeAt(site, () => new Error('x'));
+    expect(Error.stackTraceLimit).toBe(before);
+  });
+
+  it('with no site, makes the error as it is', () => {
+    const error = createdHere(() => madeAt(null, () => new Error('plain')));
+    // Captured in the arrow given to madeAt, called by madeAt, called from the one given to createdHere.
+    expect(framesOf(error).slice(0, 4).join('\n')).toMatch(/at createdHere /);
+  });
+
+  it.each([
+    ['no Error.stackTraceLimit', { value: undefined, writable: true }],
+    ['a frozen Error.stackTraceLimit (SES)', { value: 10, writable: false }],
+  ])('with %s, still makes the error, with the stack the engine gives it', (_name, descriptor) => {
+    const original = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+    Object.defineProperty(Error, 'stackTraceLimit', { ...descriptor, configurable: true });
+    try {
+      const error = madeAt(site, () => new CancelledError('x'));
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(error.message).toBe('cancelled: x');
+      expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.value).toBe(descriptor.value);
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', original);
+    }
+  });
+
+  it('a reason that throws as it is described still gives a CancelledError', () => {
+    const hostile = new Proxy(new Error('x'), {
+      get() {
+        throw new Error('no reading');
+      },
+    });
+    const error = madeAt(site, () => new CancelledError(hostile));
+    expect(error.reason).toBe(hostile);
+    expect(error.message).toBe('cancelled: a value that cannot be described');
+  });
+});
