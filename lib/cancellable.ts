@@ -1,7 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type Subscriber } from 'rxjs';
 import { checkChoice, checkOptions } from './core/inputs';
-import { CANCEL, ERROR, Link } from './core/link';
-import { reportUnhandledError } from './core/report';
+import { CANCEL, Link } from './core/link';
 import { madeAt, siteOf, type Site } from './core/site';
 import { CancelledError } from './errors';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
@@ -132,11 +131,6 @@ class CancellableLink<T> extends Link<T> implements TriggerOwner {
   fire(triggerReason: unknown): void {
     const { hasReason, reason } = this.settings;
     this.stop(CANCEL, hasReason ? reason : triggerReason);
-  }
-
-  triggerFailed(error: unknown): void {
-    if (this.live) this.stop(ERROR, error);
-    else reportUnhandledError(error);
   }
 
   protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {

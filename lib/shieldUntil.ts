@@ -8,8 +8,7 @@ import {
 } from 'rxjs';
 import type { Exit } from './core/exit';
 import { checkChoice, checkOptions, invalid } from './core/inputs';
-import { CANCEL, ERROR, Link } from './core/link';
-import { reportUnhandledError } from './core/report';
+import { CANCEL, Link } from './core/link';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 import { adopter, type Waiter } from './core/waiter';
 import { describeError } from './errors';
@@ -190,11 +189,6 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
   /** The release fired while detached (stop() ignores it once the work has ended). */
   fire(release: unknown): void {
     this.stop(CANCEL, this.settings.hasReason ? this.settings.reason : new ShieldReleased(release));
-  }
-
-  triggerFailed(error: unknown): void {
-    if (this.upstreamRunning) this.stop(ERROR, error);
-    else reportUnhandledError(error);
   }
 
   /** Detached work has ended: its outcome goes to the callback, or its failure to the sink. */

@@ -23,7 +23,6 @@ import {
   isScheduler,
 } from './core/inputs';
 import { CANCEL, ERROR, Link } from './core/link';
-import { reportUnhandledError } from './core/report';
 import { madeAt, siteOf, type Site } from './core/site';
 import { subscribeOwned } from './core/waiter';
 import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
@@ -390,11 +389,6 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
       return;
     }
     this.arm();
-  }
-
-  triggerFailed(error: unknown): void {
-    if (this.live) this.stop(ERROR, error);
-    else reportUnhandledError(error);
   }
 
   /** The scheduled check ran: its deadline has come. */

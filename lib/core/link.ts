@@ -242,12 +242,21 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     if (this.phase !== LIVE) return;
     const heir = adopter(this.destination, (this.flags & STILLBORN) === 0 ? this.owner : null);
     this.leave(ORPHANED);
-    this.heir = heir;
-    heir?.hold();
+    this.adopt(heir);
     // Left while its source is still being subscribed: what that subscribe
     // call tears down later is what is left of the source (see adopter).
     if ((this.flags & OPENING_CALL) !== 0) this.push();
     this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
+  }
+
+  /**
+   * Something the operator watches besides its source failed (a trigger, a
+   * scheduler): the upstream ends with that error while it runs; after that,
+   * only `config.onUnhandledError` is left to hear of it.
+   */
+  triggerFailed(error: unknown): void {
+    if (this.upstreamRunning) this.stop(ERROR, error);
+    else reportUnhandledError(error);
   }
 
   /**
@@ -274,10 +283,15 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    */
   protected detach(heir: Waiter | null): void {
     this.leave(DETACHED);
-    this.heir = heir;
-    heir?.hold();
+    this.adopt(heir);
     // The downstream is gone: do not keep it alive while the work runs on.
     this.destination = null;
+  }
+
+  /** The outcome goes to `heir` (null: nobody, see orphaned), which waits for it. */
+  private adopt(heir: Waiter | null): void {
+    this.heir = heir;
+    heir?.hold();
   }
 
   private leave(phase: typeof ENDING | typeof DETACHED | typeof ORPHANED): void {
@@ -412,8 +426,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
       if (this.phase !== ENDING) return;
       const heir = adopter(destination, this.owner);
       this.phase = ORPHANED;
-      this.heir = heir;
-      heir?.hold();
+      this.adopt(heir);
       if ((this.flags & PARKED) !== 0) {
         this.flags &= ~PARKED;
         this.deliver();
