@@ -60,6 +60,17 @@ export default defineConfig(
     },
   },
   {
+    // Operators stand on the core's one entry (docs/cancellation-core.md,
+    // "Writing an operator"), never on its files.
+    files: ['lib/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['./core/*'], message: "Import from './core', the core's entry for operators." }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.{js,mjs,cjs}'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },

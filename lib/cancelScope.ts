@@ -1,8 +1,16 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
-import { checkOptions, invalid, isObservableInput } from './core/inputs';
-import { reportUnhandledError } from './core/report';
-import { Link } from './core/link';
-import { belongsTo, enterOwner, leaveOwner, teardownFor, type Waiter } from './core/waiter';
+import {
+  belongsTo,
+  checkOptions,
+  enterOwner,
+  invalid,
+  isObservableInput,
+  leaveOwner,
+  Link,
+  reportUnhandledError,
+  teardownFor,
+  type Waiter,
+} from './core';
 import { CancelledError, CleanupError } from './errors';
 
 // The public type of a scope names `Symbol.asyncDispose`. Projects whose

@@ -1,9 +1,18 @@
 import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type Subscriber } from 'rxjs';
-import { checkChoice, checkOptions } from './core/inputs';
-import { CANCEL, Link } from './core/link';
-import { madeAt, siteOf, type Site } from './core/site';
+import {
+  CANCEL,
+  checkChoice,
+  checkOptions,
+  Link,
+  madeAt,
+  siteOf,
+  toTrigger,
+  watchTrigger,
+  type Site,
+  type Trigger,
+  type TriggerOwner,
+} from './core';
 import { CancelledError } from './errors';
-import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
 
 const ONCANCEL = ['error', 'complete'] as const;
 

@@ -6,10 +6,7 @@ import {
   type SchedulerLike,
   type Subscriber,
 } from 'rxjs';
-import { awaitCleanup } from './core/awaitCleanup';
-import { checkDuration, checkOptions, invalid, isAwaitable, isScheduler } from './core/inputs';
-import type { Exit } from './core/exit';
-import { Link } from './core/link';
+import { awaitCleanup, checkDuration, checkOptions, invalid, isAwaitable, isScheduler, Link, type Exit } from './core';
 
 /**
  * A cleanup callback. It may return nothing (a synchronous cleanup), or work

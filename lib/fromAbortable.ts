@@ -1,8 +1,15 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
-import { describeValue, invalid, isObservableInput } from './core/inputs';
-import { reportUnhandledError } from './core/report';
-import { madeAt, siteOf, type Site } from './core/site';
-import { adoptedReason, subscribingOwner } from './core/waiter';
+import {
+  adoptedReason,
+  describeValue,
+  invalid,
+  isObservableInput,
+  madeAt,
+  reportUnhandledError,
+  siteOf,
+  subscribingOwner,
+  type Site,
+} from './core';
 import { CancelledError } from './errors';
 
 /**

@@ -1,8 +1,15 @@
 import { EMPTY, from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
-import type { Exit } from './core/exit';
-import { checkChoice, checkOptions, invalid, isObservableInput } from './core/inputs';
-import { COMPLETE, ERROR, Link } from './core/link';
-import type { Waiter } from './core/waiter';
+import {
+  checkChoice,
+  checkOptions,
+  COMPLETE,
+  ERROR,
+  invalid,
+  isObservableInput,
+  Link,
+  type Exit,
+  type Waiter,
+} from './core';
 import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
 
 /**

@@ -8,8 +8,7 @@ export {
   type CancelScopeOptions,
   type DestroyNotifier,
 } from './cancelScope';
-export { CleanupTimeoutError } from './core/awaitCleanup';
-export type { Exit } from './core/exit';
+export { CleanupTimeoutError, type Exit } from './core';
 export { CancelledError, CleanupError, UNSUBSCRIBED } from './errors';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';

@@ -6,11 +6,20 @@ import {
   type SchedulerLike,
   type Subscriber,
 } from 'rxjs';
-import type { Exit } from './core/exit';
-import { checkChoice, checkOptions, invalid } from './core/inputs';
-import { CANCEL, Link } from './core/link';
-import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
-import { adopter, type Waiter } from './core/waiter';
+import {
+  adopter,
+  CANCEL,
+  checkChoice,
+  checkOptions,
+  invalid,
+  Link,
+  toTrigger,
+  watchTrigger,
+  type Exit,
+  type Trigger,
+  type TriggerOwner,
+  type Waiter,
+} from './core';
 import { describeError } from './errors';
 
 /**

@@ -14,18 +14,25 @@ import {
   type TimeoutInfo,
 } from 'rxjs';
 import {
+  CANCEL,
   checkChoice,
   checkDate,
   checkDuration,
   describeValue,
+  ERROR,
   invalid,
   isObservableInput,
   isScheduler,
-} from './core/inputs';
-import { CANCEL, ERROR, Link } from './core/link';
-import { madeAt, siteOf, type Site } from './core/site';
-import { subscribeOwned } from './core/waiter';
-import { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './core/trigger';
+  Link,
+  madeAt,
+  siteOf,
+  subscribeOwned,
+  toTrigger,
+  watchTrigger,
+  type Site,
+  type Trigger,
+  type TriggerOwner,
+} from './core';
 import { CancelledError, CleanupError, setCause } from './errors';
 
 /** Which deadline of `timeoutCancel` passed. */
