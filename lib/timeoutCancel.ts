@@ -27,10 +27,8 @@ import {
   madeAt,
   siteOf,
   subscribeOwned,
-  toTrigger,
-  watchTrigger,
+  watchValues,
   type Site,
-  type Trigger,
   type TriggerOwner,
 } from './core';
 import { CancelledError, CleanupError, setCause } from './errors';
@@ -130,7 +128,7 @@ interface Settings {
   readonly at: number;
   readonly first: number | Date | undefined;
   readonly each: number;
-  readonly reschedule: Trigger | null;
+  readonly reschedule: Observable<unknown> | null;
   readonly fallback: ((info: TimeoutCancelInfo<never>) => unknown) | null;
   readonly complete: boolean;
   readonly meta: unknown;
@@ -259,6 +257,11 @@ function settingsOf(totalOrConfig: unknown, site: Site): Settings {
   // `timeoutCancel(5)` names its argument `total`; the config form, `config.total`.
   const key = (name: string) => (direct ? name : `config.${name}`);
   const { first, scheduler = asyncScheduler, reschedule } = config;
+  // Every value is a deadline, so an AbortSignal (which aborts once, with
+  // whatever reason) is no way to give them.
+  if (reschedule !== undefined && !isObservableInput(reschedule)) {
+    invalid(fn, key('reschedule'), 'an ObservableInput of deadlines', reschedule);
+  }
   const fallback = config.with;
   if (!isScheduler(scheduler)) invalid(fn, key('scheduler'), 'a scheduler', scheduler);
   if (first instanceof Date) checkDate(fn, key('first'), first);
@@ -280,7 +283,7 @@ function settingsOf(totalOrConfig: unknown, site: Site): Settings {
     at,
     first,
     each,
-    reschedule: reschedule === undefined ? null : toTrigger(fn, key('reschedule'), reschedule),
+    reschedule: reschedule === undefined ? null : from(reschedule),
     fallback: (fallback ?? null) as Settings['fallback'],
     complete,
     meta: config.meta,
@@ -347,7 +350,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   protected override start(source: Observable<T>): void {
     source.subscribe(this);
     if (!this.live) return;
-    if (this.settings.reschedule !== null) watchTrigger(this, this.settings.reschedule);
+    if (this.settings.reschedule !== null) watchValues(this, this.settings.reschedule);
     // A reschedule value may have ended it already (a bad deadline).
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (this.live) this.arm();
@@ -379,7 +382,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     }
   }
 
-  /** A `reschedule` value: a new total deadline. */
+  /** A `reschedule` value (each one, see watchValues): a new total deadline. */
   fire(value: unknown): void {
     if (!this.live) return;
     if (value === null) {

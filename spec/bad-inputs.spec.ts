@@ -349,7 +349,13 @@ const cases: Record<string, Case> = {
     'timeoutCancel',
     '`config.reschedule` a number',
     () => timeoutCancel({ reschedule: 5 as never }),
-    T('timeoutCancel: `config.reschedule` must be an ObservableInput or an AbortSignal, got number 5'),
+    T('timeoutCancel: `config.reschedule` must be an ObservableInput of deadlines, got number 5'),
+  ),
+  'tc-reschedule-signal': throws(
+    'timeoutCancel',
+    '`config.reschedule` an AbortSignal (it aborts once: no deadlines)',
+    () => timeoutCancel({ reschedule: new AbortController().signal as never }),
+    T('timeoutCancel: `config.reschedule` must be an ObservableInput of deadlines, got an object (AbortSignal)'),
   ),
   'tc-with-throws': behaves(
     'timeoutCancel',

@@ -9,8 +9,9 @@ export { Link, COMPLETE, ERROR, CANCEL, type EndKind } from './link';
 export type { Exit } from './exit';
 export { UNHANDLED, type Waiter } from './waiter';
 
-// What an operator watches besides its source: a trigger that fires once.
-export { toTrigger, watchTrigger, type Trigger, type TriggerOwner } from './trigger';
+// What an operator watches besides its source: a trigger that fires once,
+// or every value of an ObservableInput.
+export { toTrigger, watchTrigger, watchValues, type Trigger, type TriggerOwner } from './trigger';
 
 // An asynchronous cleanup, awaited with an optional bound.
 export { awaitCleanup, CleanupTimeoutError } from './awaitCleanup';

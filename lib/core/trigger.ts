@@ -51,22 +51,30 @@ export function watchTrigger(owner: TriggerOwner, trigger: Trigger): void {
     case 'delay':
       owner.add(trigger.scheduler.schedule(fireDelay, trigger.ms, { owner, ms: trigger.ms }));
       return;
-    case 'observable': {
-      const watcher = new FirstValueWatcher(owner);
-      owner.add(watcher);
-      // The trigger's subscriptions are the owner's work, whenever it is
-      // watched (shieldUntil's release only once the subscriber has left).
-      subscribeOwned(owner, trigger.source, watcher, owner);
-    }
+    case 'observable':
+      // The owner ends on the first value: it is told only that one.
+      watchValues(owner, trigger.source);
   }
+}
+
+/**
+ * Tells `owner` every value of `source` (`fire`) and its error
+ * (`triggerFailed`); a completion only lets it go. What it subscribes is the
+ * owner's work, whenever it is watched (shieldUntil's release only once the
+ * subscriber has left), and is let go when the owner ends.
+ */
+export function watchValues(owner: TriggerOwner, source: Observable<unknown>): void {
+  const watcher = new ValueWatcher(owner);
+  owner.add(watcher);
+  subscribeOwned(owner, source, watcher, owner);
 }
 
 function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {
   state!.owner.fire(state!.ms);
 }
 
-/** Fires the owner on the trigger's first value. */
-class FirstValueWatcher extends Subscription implements Observer<unknown> {
+/** Tells the owner the values and the error of what it watches. */
+class ValueWatcher extends Subscription implements Observer<unknown> {
   /**
    * The owner, under the name RxJS gives the subscriber a subscriber feeds:
    * the trigger's subscription is the owner's, and the walk of adopter()
@@ -88,7 +96,7 @@ class FirstValueWatcher extends Subscription implements Observer<unknown> {
   }
 
   complete(): void {
-    // A trigger that ends without a value never fires: let it go now.
+    // Nothing more to tell (a trigger that ends without a value never fires): let it go now.
     this.unsubscribe();
   }
 
