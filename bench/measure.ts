@@ -85,6 +85,21 @@ function measure(sides: readonly [Side, Side]): [Figures, Figures] {
   return [figures(0), figures(1)];
 }
 
+/**
+ * BENCH_WARM_ALL=1: before the row is measured, every row's two sides run in
+ * this process, as in an app where every operator of the package has run
+ * (RxJS's call sites, and the core's, have seen every shape) before this one.
+ */
+function warmAll(): void {
+  for (const { ours, pair } of rows) {
+    for (const side of [ours, pair]) {
+      for (let i = 0; i < 2_000; i++) runCycle(side.cycle);
+      if (side.values !== null) for (let i = 0; i < 5; i++) runValues(side.values);
+    }
+  }
+}
+
+if (process.env['BENCH_WARM_ALL'] === '1') warmAll();
 const index = Number(process.argv[2]);
 const row = rows[index];
 if (row === undefined) throw new Error(`bench/measure.ts: no row ${process.argv[2]}`);

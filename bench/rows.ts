@@ -9,6 +9,7 @@ import {
   range,
   Subject,
   takeUntil,
+  pipe,
   throwError,
   timeout,
   type MonoTypeOperatorFunction,
@@ -102,6 +103,30 @@ export const rows: readonly Row[] = [
     pair: operatorSide('finalize', finalize(noop)),
     targets: { value: 1.1, cycle: 1.5, bytes: 1.5 },
     valueAgainstMap: true,
+  },
+  {
+    name: 'finalizeCleanup ×5 vs finalize ×5',
+    ours: operatorSide(
+      'finalizeCleanup ×5',
+      pipe(
+        finalizeCleanup(noop),
+        finalizeCleanup(noop),
+        finalizeCleanup(noop),
+        finalizeCleanup(noop),
+        finalizeCleanup(noop),
+      ),
+    ),
+    pair: operatorSide(
+      'finalize ×5',
+      pipe(finalize(noop), finalize(noop), finalize(noop), finalize(noop), finalize(noop)),
+    ),
+    targets: {},
+  },
+  {
+    name: 'of(1), subscribed to its end: finalizeCleanup vs finalize',
+    ours: { label: 'finalizeCleanup', values: null, cycle: of(1).pipe(finalizeCleanup(noop)) },
+    pair: { label: 'finalize', values: null, cycle: of(1).pipe(finalize(noop)) },
+    targets: {},
   },
   {
     name: 'cancellable(notifier) vs takeUntil',

@@ -1,10 +1,13 @@
 // npm run bench            prints the table
 // npm run bench -- --json  writes the same figures to bench/results.json
+// npm run bench -- --warm  each row measured after every row has run in its
+//                          process: what an app that uses every operator sees
 //
 // Each row runs in a process of its own, so that the shapes measured for one
-// row do not make RxJS's call sites polymorphic for the next; inside it, this
-// package's operator and its RxJS pair are measured in interleaved rounds and
-// compared as ratios of medians (see measure.ts).
+// row do not make RxJS's call sites polymorphic for the next (unless --warm
+// asks for exactly that); inside it, this package's operator and its RxJS
+// pair are measured in interleaved rounds and compared as ratios of medians
+// (see measure.ts).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,13 +25,17 @@ interface Result {
   readonly met: boolean;
 }
 
+const WARM = process.argv.includes('--warm');
 const NODE_FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 
 function measureRow(index: number): { ours: Figures; pair: Figures } {
   const out = execFileSync(
     process.execPath,
     [...NODE_FLAGS, '-r', 'ts-node/register/transpile-only', join(__dirname, 'measure.ts'), String(index)],
-    { encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
+    {
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...(WARM ? { BENCH_WARM_ALL: '1' } : {}) },
+    },
   );
   return JSON.parse(out) as { ours: Figures; pair: Figures };
 }
@@ -72,7 +79,8 @@ function table(results: readonly Result[], machine: string): string {
   const x = (r: number | null, target: number | undefined) =>
     r === null ? '—' : `${r.toFixed(2)}×${target === undefined ? '' : r <= target ? ' ✓' : ` ✗ (≤ ${target})`}`;
   const lines = [
-    `Measured on ${machine}. ns per value on range(0, 1e5); ns and bytes per subscribe+cancel cycle;`,
+    `Measured on ${machine}, ${WARM ? 'every row after all rows have run in its process (--warm)' : 'each row in a fresh process'}.`,
+    'ns per value on range(0, 1e5); ns and bytes per subscribe+cancel cycle;',
     'ratios are ours ÷ pair, of medians over interleaved rounds (per value against map(x => x) where marked *).',
     '',
     '| row | ns/value ours · pair | ratio | ns/cycle ours · pair | ratio | bytes/cycle ours · pair | ratio |',
