@@ -19,9 +19,10 @@ export const UNSUBSCRIBED: unique symbol = Symbol('unsubscribed');
  * One that an operator of this package makes when it cancels (`cancellable`,
  * the `cause` of `timeoutCancel`'s `DeadlineError`, the abort reason of
  * `fromAbortable`) has as its `stack` the place where that operator was
- * created (the `cancellable(…)` in your `pipe`), captured once when the
- * operator is made, not the RxJS internals the cancel fired through:
- * capturing a stack on every cancel cost more than all the rest of it.
+ * created (the first frames of the `cancellable(…)` call in your `pipe`),
+ * captured once when the operator is made, not the RxJS internals the cancel
+ * fired through: capturing a stack on every cancel cost more than all the
+ * rest of it.
  */
 export class CancelledError extends Error {
   /** Always `'CancelledError'`. */

@@ -387,7 +387,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     if (!this.live) return;
     if (value === null) {
       this.totalDue = Infinity;
-    } else if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    } else if (isValidDate(value)) {
       this.setTotal(value.getTime(), 'at');
     } else if (typeof value === 'number' && value >= 0 && value !== Infinity) {
       this.setTotal(this.scheduler.now() + value, 'total');
@@ -486,4 +486,13 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
 
 function runCheck<T>(this: SchedulerAction<TimeoutLink<T>>, link?: TimeoutLink<T>): void {
   link!.check(this);
+}
+
+/** A valid Date; false for anything else, also a value that throws when looked at (a revoked Proxy). */
+function isValidDate(value: unknown): value is Date {
+  try {
+    return value instanceof Date && !Number.isNaN(value.getTime());
+  } catch {
+    return false;
+  }
 }

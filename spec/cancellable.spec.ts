@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { defer, finalize, mergeMap, NEVER, Observable, of, Subject, Subscription } from 'rxjs';
+import { defer, finalize, mergeMap, NEVER, Observable, of, Subject, Subscription, takeUntil } from 'rxjs';
 import { cancellable, CancelledError, CleanupError, finalizeCleanup } from '../lib';
 import { normalize } from '../test-support/errors';
 import { record } from '../test-support/record';
@@ -125,6 +125,22 @@ describe(cancellable.name, () => {
       expect(error).toBeInstanceOf(CancelledError);
       expect(error.reason).toBe(hostile);
       expect(error.message).toBe('cancelled: a value that cannot be described');
+    });
+
+    it('ignores what a trigger sends after it completed, as takeUntil does, and reports a late error', async () => {
+      const late = new Error('late');
+      const trigger = new Observable<number>((subscriber) => {
+        subscriber.complete();
+        subscriber.next(1);
+        subscriber.error(late);
+      });
+      const ours = record(NEVER.pipe(cancellable(trigger)));
+      const oracle = record(NEVER.pipe(takeUntil(trigger)));
+      expect(ours.events).toEqual([]);
+      expect(oracle.events).toEqual([]);
+      await macrotask();
+      // RxJS drops the late error of takeUntil's notifier; this package reports it.
+      expect(takeUnhandled()).toEqual([late]);
     });
 
     it('lets go of the trigger when the downstream unsubscribes', () => {

@@ -2,6 +2,7 @@ import { NEVER, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { cancellable, CancelledError, DeadlineError, fromAbortable, timeoutCancel } from '../lib';
 import { madeAt, siteOf } from '../lib/core/site';
+import { survivors } from '../test-support/leaks';
 
 // The errors an operator makes on its cancel path (cancellable's
 // CancelledError, timeoutCancel's DeadlineError and its cause, fromAbortable's
@@ -91,6 +92,65 @@ describe('the stack of an error an operator makes when it cancels', () => {
   });
 });
 
+describe(siteOf.name, () => {
+  it('keeps nothing of its callers alive: an operator kept long does not keep the object that made it', async () => {
+    const kept: unknown[] = [];
+    const left = await survivors((track) => {
+      class Page {
+        readonly content = new Array(1_000).fill(0);
+        operators(): unknown[] {
+          return [cancellable(NEVER), timeoutCancel(1_000), fromAbortable(() => NEVER)];
+        }
+      }
+      const page = new Page();
+      track(page, 'the page that made the operators');
+      kept.push(...page.operators());
+    });
+    expect(kept).toHaveLength(3);
+    expect(left).toEqual([]);
+  });
+
+  it('shows at most 3 frames of the site', () => {
+    const deep = (n: number): string | null => (n === 0 ? siteOf(deep) : deep(n - 1));
+    expect(deep(10)?.split('\n').slice(1)).toHaveLength(3);
+  });
+
+  it('with an Error.prepareStackTrace that throws, the operator still cancels with an error (its stack as usual)', () => {
+    const original = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
+    Error.prepareStackTrace = () => {
+      throw new TypeError('formatter failed');
+    };
+    const errors: unknown[] = [];
+    const stop = new Subject<string>();
+    try {
+      // Made, and cancelled, while the formatter throws.
+      NEVER.pipe(cancellable(stop)).subscribe({ error: (error) => errors.push(error) });
+      stop.next('now');
+    } finally {
+      if (original === undefined) delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+      else Object.defineProperty(Error, 'prepareStackTrace', original);
+    }
+    expect(errors).toEqual([new CancelledError('now')]);
+    expect(framesOf(errors[0]).length).toBeGreaterThan(1);
+  });
+
+  it('without Error.captureStackTrace, the errors capture their stack as usual', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Error, 'captureStackTrace')!;
+    delete (Error as { captureStackTrace?: unknown }).captureStackTrace;
+    let operator: ReturnType<typeof cancellable<never>>;
+    try {
+      expect(siteOf(createdHere)).toBeNull();
+      operator = cancellable<never>(['now']);
+    } finally {
+      Object.defineProperty(Error, 'captureStackTrace', descriptor);
+    }
+    const errors: unknown[] = [];
+    NEVER.pipe(operator).subscribe({ error: (error) => errors.push(error) });
+    expect(errors).toEqual([new CancelledError('now')]);
+    expect(framesOf(errors[0]).length).toBeGreaterThan(1);
+  });
+});
+
 describe(madeAt.name, () => {
   const site = createdHere(() => siteOf(createdHere));
 
@@ -135,6 +195,18 @@ describe(madeAt.name, () => {
     } finally {
       Object.defineProperty(Error, 'stackTraceLimit', original);
     }
+  });
+
+  it("stamps the error's own cause only: an inherited one is someone else's", () => {
+    const mine = new Error('mine');
+    const stack = mine.stack;
+    Object.defineProperty(Error.prototype, 'cause', { value: mine, configurable: true, writable: true });
+    try {
+      madeAt(site, () => new CancelledError('x'));
+    } finally {
+      delete (Error.prototype as { cause?: unknown }).cause;
+    }
+    expect(mine.stack).toBe(stack);
   });
 
   it('a reason that throws as it is described still gives a CancelledError', () => {

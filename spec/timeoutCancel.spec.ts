@@ -16,7 +16,7 @@ import { CancelledError, DeadlineError, finalizeCleanup, timeoutCancel, type Exi
 import { normalize } from '../test-support/errors';
 import { runMarbles } from '../test-support/marbles';
 import { record } from '../test-support/record';
-import { deferred } from '../test-support/time';
+import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
 describe(timeoutCancel.name, () => {
@@ -113,6 +113,52 @@ describe(timeoutCancel.name, () => {
     reschedule.error(oops);
     expect(exits).toEqual([{ kind: 'cancel', reason: oops }]);
     expect(events).toEqual([['error', oops]]);
+  });
+
+  it.each([
+    ['a revoked Proxy', () => Proxy.revocable({}, {}), true],
+    [
+      'an object whose constructor getter throws',
+      () => ({
+        proxy: {
+          get constructor(): never {
+            throw new Error('no');
+          },
+        },
+        revoke() {},
+      }),
+      false,
+    ],
+  ])(
+    'a reschedule value that throws when looked at (%s) ends the output with the TypeError, not at the sender',
+    (_name, make, revoke) => {
+      const { proxy: value, revoke: doRevoke } = make();
+      if (revoke) doRevoke();
+      const reschedule = new Subject<unknown>();
+      const { events } = record(NEVER.pipe(timeoutCancel({ reschedule: reschedule as Subject<number> })));
+      expect(() => reschedule.next(value)).not.toThrow();
+      expect(events).toEqual([
+        [
+          'error',
+          new TypeError(
+            'timeoutCancel: `reschedule` emitted a value that cannot be described; it must emit milliseconds, a valid Date, or null',
+          ),
+        ],
+      ]);
+    },
+  );
+
+  it('ignores what a reschedule source sends after it completed, as RxJS ignores it, and reports a late error', async () => {
+    const late = new Error('late');
+    const reschedule = new Observable<number>((subscriber) => {
+      subscriber.complete();
+      subscriber.next(0); // would time out at once
+      subscriber.error(late);
+    });
+    const { events } = record(NEVER.pipe(timeoutCancel({ reschedule })));
+    expect(events).toEqual([]);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([late]);
   });
 
   it('passes a source error through untouched', () => {

@@ -52,8 +52,18 @@ export function isScheduler(value: unknown): value is SchedulerLike {
   return isObjectLike(value) && isFunction(value['schedule']) && isFunction(value['now']);
 }
 
-/** A short description of a bad argument, for an error message. */
+/** A short description of a bad argument, for an error message; never throws. */
 export function describeValue(value: unknown): string {
+  // A getter or a Proxy trap may throw (`constructor`, `isArray` on a revoked
+  // Proxy): the error about the argument must still be made.
+  try {
+    return describe(value);
+  } catch {
+    return 'a value that cannot be described';
+  }
+}
+
+function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {

@@ -1,5 +1,6 @@
 import { from, Subscription, type Observable, type Observer, type SchedulerLike, type TeardownLogic } from 'rxjs';
 import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler } from './inputs';
+import { reportUnhandledError } from './report';
 import { subscribeOwned, type OwnerSlot } from './waiter';
 
 /**
@@ -87,12 +88,15 @@ class ValueWatcher extends Subscription implements Observer<unknown> {
     this.destination = owner;
   }
 
+  // What a source sends after it ended (or after the owner let it go) is
+  // ignored, as RxJS's own subscribers do; an error is not lost.
   next(value: unknown): void {
-    this.destination.fire(value);
+    if (!this.closed) this.destination.fire(value);
   }
 
   error(error: unknown): void {
-    this.destination.triggerFailed(error);
+    if (this.closed) reportUnhandledError(error);
+    else this.destination.triggerFailed(error);
   }
 
   complete(): void {
