@@ -1,5 +1,5 @@
-import { Observable, Subject, type MonoTypeOperatorFunction } from 'rxjs';
-import { cases, tracked } from '../test-support/leak-scenarios';
+import { Subject } from 'rxjs';
+import { cases, leaky, tracked } from '../test-support/leak-scenarios';
 import { survivors } from '../test-support/leaks';
 
 // Leak tests, deterministic: for every way a subscription of each operator can
@@ -21,20 +21,11 @@ describe('leaks', () => {
   });
 
   it('the check can fail: it finds what a leaky operator keeps alive', async () => {
-    // An operator that keeps every subscription it makes.
     const kept: unknown[] = [];
-    const leaky =
-      <T>(): MonoTypeOperatorFunction<T> =>
-      (source) =>
-        new Observable<T>((subscriber) => {
-          const subscription = source.subscribe(subscriber);
-          kept.push(source, subscription);
-          return subscription;
-        });
     const left = await survivors((track) => {
       const source = tracked(track, 'source', new Subject<object>());
       source
-        .pipe(leaky())
+        .pipe(leaky(kept))
         .subscribe(tracked(track, 'observer', { next: noop }))
         .unsubscribe();
     });

@@ -1,6 +1,6 @@
-import { Observable, Subject, type MonoTypeOperatorFunction } from 'rxjs';
+import { Subject } from 'rxjs';
 import { finalizeCleanup } from '../lib';
-import { cases, noTrack } from '../test-support/leak-scenarios';
+import { cases, leaky, noTrack } from '../test-support/leak-scenarios';
 import { retainedBytesPerCycle } from '../test-support/leaks';
 
 // Leak tests, run by `npm run test:leaks` (in .ci/run; `npm test` leaves them
@@ -26,15 +26,7 @@ describe('retained heap', () => {
   describe('the check can fail', () => {
     it('finds the retained heap of an operator that keeps every subscription', async () => {
       const kept: unknown[] = [];
-      const leaky =
-        <T>(): MonoTypeOperatorFunction<T> =>
-        (source) =>
-          new Observable<T>((subscriber) => {
-            const subscription = source.subscribe(subscriber);
-            kept.push(source, subscription);
-            return subscription;
-          });
-      const cycle = () => new Subject<object>().pipe(leaky()).subscribe(noop).unsubscribe();
+      const cycle = () => new Subject<object>().pipe(leaky(kept)).subscribe(noop).unsubscribe();
       expect(await retainedBytesPerCycle(cycle, { cycles: 2_000, runs: 3 })).toBeGreaterThan(8);
     });
 

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { NEVER, of, Subject, throwError, type Observable, type Subscription } from 'rxjs';
+import { NEVER, Observable, of, Subject, throwError, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   cancellable,
@@ -231,3 +231,16 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
 export const cases = Object.entries(scenarios).flatMap(([operator, ends]) =>
   Object.entries(ends).map(([end, run]) => [operator, end, run] as const),
 );
+
+/**
+ * An operator that keeps every subscription it makes in `kept`: the kind of
+ * leak the checks are for, to show they can fail.
+ */
+export function leaky<T>(kept: unknown[]): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const subscription = source.subscribe(subscriber);
+      kept.push(source, subscription);
+      return subscription;
+    });
+}
