@@ -7,9 +7,11 @@ import {
   isObservableInput,
   leaveOwner,
   Link,
+  PLAIN,
   reportUnhandledError,
   teardownFor,
   type Waiter,
+  type Hooks,
 } from './core';
 import { CancelledError, CleanupError } from './errors';
 
@@ -217,7 +219,7 @@ class Scope implements CancelScope, Waiter {
     // teardown, after an observer closed the scope) is awaited as the rest.
     const outer = enterOwner(this.runs, { subscribing: null });
     try {
-      new RunLink(subscriber).open(input);
+      new Link(subscriber, PLAIN as Hooks<T, null>, null).open(input);
     } finally {
       leaveOwner(outer);
     }
@@ -288,6 +290,3 @@ class Scope implements CancelScope, Waiter {
     }
   }
 }
-
-/** A run of a scope: a link whose downstream is the run's observer. */
-class RunLink<T> extends Link<T> {}

@@ -1,16 +1,17 @@
-import { Observable, type MonoTypeOperatorFunction, type ObservableInput, type Subscriber } from 'rxjs';
+import { Observable, type MonoTypeOperatorFunction, type ObservableInput } from 'rxjs';
 import {
   CANCEL,
   checkChoice,
   checkOptions,
+  hooks,
   Link,
   madeAt,
   siteOf,
   toTrigger,
   watchTrigger,
   type Site,
+  type Hooks,
   type Trigger,
-  type TriggerOwner,
 } from './core';
 import { CancelledError } from './errors';
 
@@ -108,7 +109,7 @@ export function cancellable<T>(
   };
   return (source) =>
     new Observable<T>((destination) => {
-      new CancellableLink(destination, settings).open(source);
+      new Link(destination, HOOKS as Hooks<T, Settings>, settings).open(source);
     });
 }
 
@@ -121,33 +122,20 @@ interface Settings {
   readonly site: Site;
 }
 
-class CancellableLink<T> extends Link<T> implements TriggerOwner {
-  private readonly settings: Settings;
-
-  constructor(destination: Subscriber<T>, settings: Settings) {
-    super(destination);
-    this.settings = settings;
-  }
-
-  // The trigger first: an aborted signal or a synchronous value cancels
-  // before the source is subscribed at all.
-  protected override start(source: Observable<T>): void {
-    watchTrigger(this, this.settings.trigger);
-    if (this.live) source.subscribe(this);
-  }
-
-  // A trigger firing after the end is ignored by stop().
-  fire(triggerReason: unknown): void {
-    const { hasReason, reason } = this.settings;
-    this.stop(CANCEL, hasReason ? reason : triggerReason);
-  }
-
-  protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
-    const { completeOnCancel, site } = this.settings;
-    const { reason } = this;
-    if (this.kind !== CANCEL || failures !== null) super.report(destination, failures);
+const HOOKS: Hooks<unknown, Settings> = hooks<unknown, Settings>({
+  start(link, source) {
+    watchTrigger(link, link.state.trigger);
+    if (link.live) source.subscribe(link);
+  },
+  fire(link, triggerReason) {
+    const { hasReason, reason } = link.state;
+    link.stop(CANCEL, hasReason ? reason : triggerReason);
+  },
+  report(link, destination, failures) {
+    const { completeOnCancel, site } = link.state;
+    const { reason } = link;
+    if (link.kind !== CANCEL || failures !== null) link.tell(destination, failures);
     else if (completeOnCancel) destination.complete();
-    // With the stack of where the operator was created (see core/site.ts).
     else destination.error(madeAt(site, () => new CancelledError(reason)));
-  }
-}
+  },
+});

@@ -4,9 +4,8 @@ import {
   type MonoTypeOperatorFunction,
   type ObservableInput,
   type SchedulerLike,
-  type Subscriber,
 } from 'rxjs';
-import { awaitCleanup, checkDuration, checkOptions, invalid, isAwaitable, isScheduler, Link, type Exit } from './core';
+import { awaitCleanup, checkDuration, checkOptions, hooks, invalid, isAwaitable, isScheduler, Link, type Exit, type Hooks } from './core';
 
 /**
  * A cleanup callback. It may return nothing (a synchronous cleanup), or work
@@ -105,39 +104,31 @@ export function finalizeCleanup<T>(cleanup: Cleanup, options?: FinalizeCleanupOp
   const bound = timeout === undefined ? Infinity : checkDuration(fn, 'options.timeout', timeout);
   const scheduler = options?.scheduler ?? asyncScheduler;
   if (!isScheduler(scheduler)) invalid(fn, 'options.scheduler', 'a scheduler', scheduler);
+  const settings: Settings = { cleanup, timeout: bound, scheduler };
   return (source) =>
     new Observable<T>((destination) => {
-      new CleanupLink(destination, cleanup, bound, scheduler).open(source);
+      new Link(destination, HOOKS as Hooks<T, Settings>, settings).open(source);
     });
 }
 
-class CleanupLink<T> extends Link<T> {
-  private cleanup: Cleanup | null;
-  private readonly timeout: number;
-  private readonly scheduler: SchedulerLike;
+/** What every subscription of one `finalizeCleanup(…)` shares: made once, when the operator is. */
+interface Settings {
+  readonly cleanup: Cleanup;
+  readonly timeout: number;
+  readonly scheduler: SchedulerLike;
+}
 
-  constructor(destination: Subscriber<T>, cleanup: Cleanup, timeout: number, scheduler: SchedulerLike) {
-    super(destination);
-    this.cleanup = cleanup;
-    this.timeout = timeout;
-    this.scheduler = scheduler;
-  }
-
-  protected override finish(): void {
-    const cleanup = this.cleanup!;
-    // Runs once; the callback is not kept after it ran.
-    this.cleanup = null;
+const HOOKS: Hooks<unknown, Settings> = hooks<unknown, Settings>({
+  finish(link) {
+    const { cleanup, timeout, scheduler } = link.state;
     let work: unknown;
     try {
-      // How the source ended; failures of other cleanups are not its business.
-      work = cleanup(this.outcome(null));
-      // Inside the guard too: telling what the result is reads its
-      // properties, which can throw (a revoked Proxy, a throwing `then`).
+      work = cleanup(link.outcome(null));
       if (!isAwaitable(work)) return;
     } catch (error) {
-      this.fail(error);
+      link.fail(error);
       return;
     }
-    awaitCleanup(this, work, this.timeout, this.scheduler);
-  }
-}
+    awaitCleanup(link, work, timeout, scheduler);
+  },
+});

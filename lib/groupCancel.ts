@@ -1,13 +1,16 @@
-import { EMPTY, from, Observable, type ObservableInput, type ObservedValueOf, type Subscriber } from 'rxjs';
+import { EMPTY, from, Observable, type ObservableInput, type ObservedValueOf } from 'rxjs';
 import {
   checkChoice,
   checkOptions,
   COMPLETE,
   ERROR,
+  hooks,
   invalid,
   isObservableInput,
   Link,
+  type Downstream,
   type Exit,
+  type Hooks,
   type Waiter,
 } from './core';
 import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
@@ -183,7 +186,7 @@ export function groupCancel(sources: GroupSources, options?: GroupCancelOptions)
   const settings = settingsOf(sources, options);
   return new Observable<unknown>((destination) => {
     // A destination already closed leaves the group ended: start() is not called.
-    new GroupLink(destination, settings).open(NO_SOURCE);
+    new Group(destination, settings).link.open(NO_SOURCE);
   });
 }
 
@@ -246,7 +249,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * a cancel from downstream) tears every child down with the group as the
  * waiter: their cleanups are awaited and their failures collected.
  */
-class GroupLink extends Link<unknown> {
+class Group {
   private readonly size: number;
   private startedCount = 0;
   private active = 0;
@@ -262,22 +265,23 @@ class GroupLink extends Link<unknown> {
   private rejections: unknown[] | null = null;
 
   private readonly settings: Settings;
+  readonly link: Link<unknown, Group>;
 
-  constructor(destination: Subscriber<unknown>, settings: Settings) {
-    super(destination);
+  constructor(destination: Downstream<unknown>, settings: Settings) {
     this.settings = settings;
     this.size = settings.children.length;
     this.results = settings.merge ? [] : new Array<unknown>(this.size).fill(undefined);
+    this.link = new Link(destination, GROUP, this);
   }
 
   /** The group's upstream is its children. */
-  protected override start(): void {
+  start(): void {
     this.fill();
   }
 
   childNext(index: number, value: unknown): void {
-    if (!this.live) return;
-    if (this.settings.merge) this.destination!.next(value);
+    if (!this.link.live) return;
+    if (this.settings.merge) this.link.emit(value);
     else this.results[index] = value;
   }
 
@@ -292,7 +296,7 @@ class GroupLink extends Link<unknown> {
       const { error } = exit;
       const cancelled = error instanceof CancelledError;
       if (!cancelled && !this.settings.settle) {
-        this.stop(ERROR, error);
+        this.link.stop(ERROR, error);
         return;
       }
       if (this.settings.settle) {
@@ -313,18 +317,19 @@ class GroupLink extends Link<unknown> {
   private fill(): void {
     const { children, concurrency } = this.settings;
     this.filling = true;
-    while (this.live && this.startedCount < this.size && this.active < concurrency) {
+    while (this.link.live && this.startedCount < this.size && this.active < concurrency) {
       const index = this.startedCount++;
       this.active++;
-      new ChildLink(this, index).open(children[index]);
+      const child = new Child(this, index);
+      this.link.child(children[index], CHILD, child, child);
     }
     this.filling = false;
-    if (this.live && this.finished === this.size) this.stop(COMPLETE, UNSUBSCRIBED);
+    if (this.link.live && this.finished === this.size) this.link.stop(COMPLETE, UNSUBSCRIBED);
   }
 
-  protected override report(destination: Subscriber<unknown>, failures: unknown[] | null): void {
-    if (this.kind === ERROR) {
-      destination.error(new GroupError([this.reason, ...(failures ?? [])]));
+  report(destination: Downstream<unknown>, failures: unknown[] | null): void {
+    if (this.link.kind === ERROR) {
+      destination.error(new GroupError([this.link.reason, ...(failures ?? [])]));
       return;
     }
     const errors = [...(this.settings.merge ? (this.rejections ?? []) : []), ...(failures ?? [])];
@@ -340,10 +345,10 @@ class GroupLink extends Link<unknown> {
    * Cancelled before it could report: the failures a settling group was
    * holding have nowhere to go but where the cleanup failures go.
    */
-  protected override orphaned(sink: Waiter, failures: unknown[] | null): void {
+  orphaned(sink: Waiter, failures: unknown[] | null): void {
     if (this.rejections !== null) for (const rejection of this.rejections) sink.fail(rejection);
     this.rejections = null;
-    super.orphaned(sink, failures);
+    this.link.handOn(sink, failures);
   }
 
   private shaped(): unknown {
@@ -365,24 +370,41 @@ class GroupLink extends Link<unknown> {
   }
 }
 
-/** One child of a group: forwards values and its end to the group. */
-class ChildLink extends Link<unknown> {
-  private readonly group: GroupLink;
-  private readonly index: number;
+/** Every hook of the group's link hands over to its Group. */
+const GROUP: Hooks<unknown, Group> = hooks<unknown, Group>({
+  start(link) {
+    link.state.start();
+  },
+  report(link, destination, failures) {
+    link.state.report(destination, failures);
+  },
+  orphaned(link, sink, failures) {
+    link.state.orphaned(sink, failures);
+  },
+});
 
-  constructor(group: GroupLink, index: number) {
-    // The group stands in for the child's downstream: the child is attached
-    // to it, so ending the group tears the child down.
-    super(group as unknown as Subscriber<unknown>);
+/** One child of a group: where its values go, and whose end it is. */
+class Child {
+  private readonly group: Group;
+  readonly index: number;
+
+  constructor(group: Group, index: number) {
     this.group = group;
     this.index = index;
   }
 
-  override next(value: unknown): void {
-    if (this.live) this.group.childNext(this.index, value);
+  next(value: unknown): void {
+    this.group.childNext(this.index, value);
   }
 
-  protected override report(_destination: Subscriber<unknown>, failures: unknown[] | null): void {
-    this.group.childEnded(this.index, this.outcome(failures));
+  ended(exit: Exit): void {
+    this.group.childEnded(this.index, exit);
   }
 }
+
+/** A child's link: its end, once its own leftovers have cleaned up, goes to the group. */
+const CHILD: Hooks<unknown, Child> = hooks<unknown, Child>({
+  report(link, _destination, failures) {
+    link.state.ended(link.outcome(failures));
+  },
+});

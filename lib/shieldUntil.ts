@@ -4,21 +4,20 @@ import {
   type MonoTypeOperatorFunction,
   type ObservableInput,
   type SchedulerLike,
-  type Subscriber,
 } from 'rxjs';
 import {
   adopter,
   CANCEL,
   checkChoice,
   checkOptions,
+  hooks,
   invalid,
   Link,
   toTrigger,
   watchTrigger,
   type Exit,
+  type Hooks,
   type Trigger,
-  type TriggerOwner,
-  type Waiter,
 } from './core';
 import { describeError } from './errors';
 
@@ -161,49 +160,37 @@ export function shieldUntil<T>(
   };
   return (source) =>
     new Observable<T>((destination) => {
-      new ShieldLink(destination, settings).open(source);
+      new Link(destination, HOOKS as Hooks<T, Settings>, settings).open(source);
     });
 }
 
-class ShieldLink<T> extends Link<T> implements TriggerOwner {
-  private started = false;
-
-  private readonly settings: Settings;
-
-  constructor(destination: Subscriber<T>, settings: Settings) {
-    super(destination);
-    this.settings = settings;
-  }
-
-  protected override start(source: Observable<T>): void {
-    this.started = true;
-    source.subscribe(this);
-  }
+const HOOKS: Hooks<unknown, Settings> = hooks<unknown, Settings>({
+  // A subscriber that leaves before the work started leaves nothing to shield.
+  start(link, source) {
+    link.shield();
+    source.subscribe(link);
+  },
 
   /**
    * The subscriber left (or a canceller cancels past the shield): the source
    * runs on, detached; in 'defer' mode the canceller, if any, waits for it.
-   * A subscriber that left before the work started leaves nothing to shield.
    */
-  override unsubscribe(): void {
-    if (!this.started) {
-      super.unsubscribe();
-      return;
-    }
-    if (!this.live) return;
-    this.detach(this.settings.defer ? adopter(this.destination, this.owner) : null);
-    if (this.settings.release !== null) watchTrigger(this, this.settings.release);
-  }
+  leave(link) {
+    const { defer, release } = link.state;
+    link.detach(defer ? adopter(link.destination, link.owner) : null);
+    if (release !== null) watchTrigger(link, release);
+  },
 
   /** The release fired while detached (stop() ignores it once the work has ended). */
-  fire(release: unknown): void {
-    this.stop(CANCEL, this.settings.hasReason ? this.settings.reason : new ShieldReleased(release));
-  }
+  fire(link, release) {
+    const { hasReason, reason } = link.state;
+    link.stop(CANCEL, hasReason ? reason : new ShieldReleased(release));
+  },
 
   /** Detached work has ended: its outcome goes to the callback, or its failure to the sink. */
-  protected override orphaned(sink: Waiter, failures: unknown[] | null): void {
-    const exit = this.outcome(failures);
-    const { onDetachedExit } = this.settings;
+  orphaned(link, sink, failures) {
+    const exit = link.outcome(failures);
+    const { onDetachedExit } = link.state;
     if (onDetachedExit !== null) {
       try {
         onDetachedExit(exit);
@@ -214,5 +201,5 @@ class ShieldLink<T> extends Link<T> implements TriggerOwner {
       sink.fail(exit.error);
     }
     sink.release();
-  }
-}
+  },
+});

@@ -8,7 +8,6 @@ import {
   type OperatorFunction,
   type SchedulerAction,
   type SchedulerLike,
-  type Subscriber,
   type Subscription,
   TimeoutError,
   type TimeoutInfo,
@@ -23,13 +22,15 @@ import {
   invalid,
   isObservableInput,
   isScheduler,
+  hooks,
   Link,
   madeAt,
   siteOf,
   subscribeOwned,
   watchValues,
+  type Downstream,
+  type Hooks,
   type Site,
-  type TriggerOwner,
 } from './core';
 import { CancelledError, CleanupError, setCause } from './errors';
 
@@ -238,7 +239,7 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
   const settings = settingsOf(totalOrConfig, siteOf(timeoutCancel));
   return (source) =>
     new Observable<T | ObservedValueOf<O>>((destination) => {
-      new TimeoutLink<T>(destination, settings).open(source);
+      new Timing<T>(destination, settings).link.open(source);
     });
 }
 
@@ -311,7 +312,7 @@ function settingsOf(totalOrConfig: unknown, site: Site): Settings {
  * check, made after the first of them, runs before it. A property test
  * compares both over generated sources, ties included.
  */
-class TimeoutLink<T> extends Link<T> implements TriggerOwner {
+class Timing<T> {
   private readonly scheduler: SchedulerLike;
   private totalDue = Infinity;
   private totalDeadline: Deadline = 'total';
@@ -327,9 +328,10 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
   private timedOut: DeadlineError<T> | null = null;
 
   private readonly settings: Settings;
+  /** The subscription this times: its values come here first (see sendValuesTo). */
+  readonly link: Link<T, Timing<T>>;
 
-  constructor(destination: Subscriber<unknown>, settings: Settings) {
-    super(destination);
+  constructor(destination: Downstream<T>, settings: Settings) {
     this.settings = settings;
     const { scheduler, total, at, first, each } = settings;
     this.scheduler = scheduler;
@@ -343,28 +345,30 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
       this.firstDue = now + each;
       this.firstDeadline = 'each';
     }
+    this.link = new Link(destination, HOOKS as Hooks<T, Timing<T>>, this);
+    this.link.sendValuesTo(this);
   }
 
   // The source first, then the timer, as RxJS's timeout does: a value and a
   // deadline in the same frame resolve the same way.
-  protected override start(source: Observable<T>): void {
-    source.subscribe(this);
-    if (!this.live) return;
-    if (this.settings.reschedule !== null) watchValues(this, this.settings.reschedule);
+  start(source: Observable<T>): void {
+    source.subscribe(this.link);
+    if (!this.link.live) return;
+    if (this.settings.reschedule !== null) watchValues(this.link, this.settings.reschedule);
     // A reschedule value may have ended it already (a bad deadline).
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    if (this.live) this.arm();
+    if (this.link.live) this.arm();
   }
 
-  override next(value: T): void {
-    if (!this.live) return;
+  next(value: T): void {
+    if (!this.link.live) return;
     const isFirst = this.seen === 0;
     this.seen++;
     this.lastValue = value;
-    this.destination!.next(value);
+    this.link.emit(value);
     // The downstream may have ended it in its `next`: the type checker cannot know.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    if (!this.live) return;
+    if (!this.link.live) return;
     // After the value has gone downstream, as RxJS's timeout starts its timer,
     // so a deadline and an action the downstream scheduled for the same frame
     // run in the same order as with RxJS.
@@ -384,7 +388,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
 
   /** A `reschedule` value (each one, see watchValues): a new total deadline. */
   fire(value: unknown): void {
-    if (!this.live) return;
+    if (!this.link.live) return;
     if (value === null) {
       this.totalDue = Infinity;
     } else if (isValidDate(value)) {
@@ -395,7 +399,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
       const error = new TypeError(
         `timeoutCancel: \`reschedule\` emitted ${describeValue(value)}; it must emit milliseconds, a valid Date, or null`,
       );
-      this.stop(ERROR, error);
+      this.link.stop(ERROR, error);
       return;
     }
     this.arm();
@@ -403,7 +407,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
 
   /** The scheduled check ran: its deadline has come. */
   check(action: Subscription): void {
-    if (!this.live) return;
+    if (!this.link.live) return;
     action.unsubscribe();
     this.action = null;
     this.armedDue = Infinity;
@@ -411,13 +415,13 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     else this.arm();
   }
 
-  protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
+  report(destination: Downstream<T>, failures: unknown[] | null): void {
     // Only a deadline cancels a timeoutCancel while its downstream listens (an
     // unsubscribe leaves no one to report to), so `timedOut` tells the kind.
     const error = this.timedOut;
-    if (error === null) super.report(destination, failures);
+    if (error === null) this.link.tell(destination, failures);
     else if (failures !== null) destination.error(new CleanupError(failures, error));
-    else if (this.settings.fallback !== null) this.switchToFallback(destination, error.info);
+    else if (this.settings.fallback !== null) this.switchToFallback(this.settings.fallback, destination, error.info);
     else if (this.settings.complete) destination.complete();
     else destination.error(error);
   }
@@ -449,7 +453,7 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     if (due === Infinity) return;
     const action = this.scheduler.schedule(runCheck, Math.max(0, due - this.scheduler.now()), this);
     this.action = action;
-    this.add(action);
+    this.link.add(action);
   }
 
   private timeOut(): void {
@@ -462,13 +466,17 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     // Not held past the end: the error carries it if anyone needs it.
     this.lastValue = null;
     this.timedOut = madeAt(this.settings.site, () => new DeadlineError(info));
-    this.stop(CANCEL, this.timedOut);
+    this.link.stop(CANCEL, this.timedOut);
   }
 
-  private switchToFallback(destination: Subscriber<T>, info: TimeoutCancelInfo<T>): void {
+  private switchToFallback(
+    make: NonNullable<Settings['fallback']>,
+    destination: Downstream<T>,
+    info: TimeoutCancelInfo<T>,
+  ): void {
     let fallback: ObservableInput<T>;
     try {
-      const given = this.settings.fallback!(info as TimeoutCancelInfo<never>);
+      const given = make(info as TimeoutCancelInfo<never>);
       // Telling what it returned reads its properties, which can throw too.
       if (!isObservableInput(given)) {
         throw new TypeError(`timeoutCancel: \`with\` must return an ObservableInput, got ${describeValue(given)}`);
@@ -480,12 +488,25 @@ class TimeoutLink<T> extends Link<T> implements TriggerOwner {
     }
     // The fallback takes the source's place: what it subscribes belongs where
     // the link did (its owner), for a canceller of the downstream to adopt.
-    subscribeOwned(this.owner, from(fallback), destination);
+    subscribeOwned(this.link.owner, from(fallback), destination);
   }
 }
 
-function runCheck<T>(this: SchedulerAction<TimeoutLink<T>>, link?: TimeoutLink<T>): void {
-  link!.check(this);
+/** Every hook hands over to the subscription's Timing. */
+const HOOKS: Hooks<unknown, Timing<unknown>> = hooks<unknown, Timing<unknown>>({
+  start(link, source) {
+    link.state.start(source);
+  },
+  fire(link, value) {
+    link.state.fire(value);
+  },
+  report(link, destination, failures) {
+    link.state.report(destination, failures);
+  },
+});
+
+function runCheck<T>(this: SchedulerAction<Timing<T>>, timing?: Timing<T>): void {
+  timing?.check(this);
 }
 
 /** A valid Date; false for anything else, also a value that throws when looked at (a revoked Proxy). */

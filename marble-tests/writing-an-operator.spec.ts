@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NEVER, Observable, take, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
+import { NEVER, Observable, take, type MonoTypeOperatorFunction } from 'rxjs';
 import { CancelledError, CleanupError, finalizeCleanup, UNSUBSCRIBED, type Exit } from '../lib';
-import { CANCEL, invalid, Link } from '../lib/core';
+import { CANCEL, hooks, invalid, Link, type Downstream, type Hooks } from '../lib/core';
 import { recordInVirtualTime, runMarbles } from '../test-support/marbles';
 
 // The example of docs/cancellation-core.md, "Writing an operator": a new
@@ -17,31 +17,35 @@ function cancelAfter<T>(count: number): MonoTypeOperatorFunction<T> {
   if (!Number.isInteger(count) || count < 1) invalid(fn, 'count', 'a whole number of at least 1', count, true);
   return (source) =>
     new Observable<T>((destination) => {
-      new CancelAfterLink(destination, count).open(source);
+      new Counter(destination, count).link.open(source);
     });
 }
 
-class CancelAfterLink<T> extends Link<T> {
+/** One subscription's count. Its link sends it the values while it is live. */
+class Counter<T> {
   private left: number;
+  readonly link: Link<T, Counter<T>>;
 
-  constructor(destination: Subscriber<T>, count: number) {
-    super(destination);
+  constructor(destination: Downstream<T>, count: number) {
     this.left = count;
+    this.link = new Link(destination, HOOKS as Hooks<T, Counter<T>>, this);
+    this.link.sendValuesTo(this);
   }
 
-  override next(value: T): void {
-    if (!this.live) return;
-    super.next(value);
+  next(value: T): void {
+    this.link.emit(value);
     // The downstream may have left during that call: stop() then does nothing.
-    if (--this.left === 0) this.stop(CANCEL, 'enough');
-  }
-
-  protected override report(destination: Subscriber<T>, failures: unknown[] | null): void {
-    if (this.kind === CANCEL && failures === null) destination.complete();
-    else super.report(destination, failures);
+    if (--this.left === 0) this.link.stop(CANCEL, 'enough');
   }
 }
 
+/** What cancelAfter's link does differently from the defaults: a cancel completes. */
+const HOOKS: Hooks<unknown, Counter<unknown>> = hooks<unknown, Counter<unknown>>({
+  report(link, destination, failures) {
+    if (link.kind === CANCEL && failures === null) destination.complete();
+    else link.tell(destination, failures);
+  },
+});
 describe('writing an operator: cancelAfter, the example of docs/cancellation-core.md', () => {
   it('cancels its source with its reason, and completes once the cleanup has settled', () => {
     const exits: Exit[] = [];

@@ -5,7 +5,7 @@
 
 // A subscription that waits for its upstream's cleanups before it reports,
 // with the hooks an operator fills in.
-export { Link, COMPLETE, ERROR, CANCEL, type EndKind } from './link';
+export { Link, hooks, PLAIN, COMPLETE, ERROR, CANCEL, type Downstream, type EndKind, type Hooks } from './link';
 export type { Exit } from './exit';
 export { UNHANDLED, type Waiter } from './waiter';
 

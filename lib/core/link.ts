@@ -1,4 +1,4 @@
-import { Subscription, type Observable, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
+import { Subscription, type Observable, type Observer, type TeardownLogic } from 'rxjs';
 import { CancelledError, CleanupError, UNSUBSCRIBED } from '../errors';
 import { cancelExit, COMPLETE_EXIT, errorExit, type Exit } from './exit';
 import { reportUnhandledError } from './report';
@@ -52,14 +52,100 @@ const FINISHING = 2;
 const PARKED = 4;
 const STILLBORN = 8;
 const EXPOSED = 16;
+/** See Link.shield. */
+const SHIELDED = 32;
 /** The EndKind is kept in the flags, from this bit on. */
-const KIND_SHIFT = 5;
+const KIND_SHIFT = 6;
+
+/**
+ * What a link feeds once it has reported or was detached: nothing, so that
+ * nothing downstream is held past the end.
+ */
+const GONE: Downstream<unknown> = {
+  closed: true,
+  next() {},
+  error() {},
+  complete() {},
+  add() {},
+  remove() {},
+};
 
 /** Where values go once a link has left LIVE: nowhere. */
 const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
 
 /**
- * The subscriber this package's operators hand to their source.
+ * What a link feeds: an RxJS subscriber, or another link (a child of a link
+ * that owns children, see {@link Link.child}). Both are a `Subscription`
+ * that is also an `Observer`.
+ */
+export type Downstream<T> = Observer<T> & Pick<Subscription, 'closed' | 'add' | 'remove'>;
+
+/**
+ * What is particular to an operator: the functions a link calls at each step
+ * of its life, given the link (whose `state` is the operator's). Made once per
+ * operator with {@link hooks}, shared by every subscription. See
+ * docs/cancellation-core.md, "Writing an operator", for the order and what
+ * each may do.
+ */
+export interface Hooks<T, S> {
+  /** Subscribes the operator's triggers and its source; by default the source alone. */
+  readonly start: (link: Link<T, S>, source: Observable<T>) => void;
+  /** A trigger the link watches sent `value`; by default the link cancels with it as the reason. */
+  readonly fire: (link: Link<T, S>, value: unknown) => void;
+  /** The downstream left a shielded link (see {@link Link.shield}) while it was live. */
+  readonly leave: (link: Link<T, S>) => void;
+  /** The operator's own work once the upstream's end has settled; may `hold()`, must `fail()`, never throw. */
+  readonly finish: (link: Link<T, S>) => void;
+  /** Tells the downstream the outcome; by default {@link Link.tell}. */
+  readonly report: (link: Link<T, S>, destination: Downstream<T>, failures: unknown[] | null) => void;
+  /** The outcome when nobody downstream listens; by default {@link Link.handOn}. Must end with `sink.release()`. */
+  readonly orphaned: (link: Link<T, S>, sink: Waiter, failures: unknown[] | null) => void;
+}
+
+/**
+ * An operator's hooks, with the default for each one it does not give. Every
+ * hooks object has the same keys in the same order, so the link's calls
+ * through them see one shape whatever the operator.
+ */
+export function hooks<T, S>(given: Partial<Hooks<T, S>>): Hooks<T, S> {
+  return {
+    start: given.start ?? startSource,
+    fire: given.fire ?? cancelWith,
+    leave: given.leave ?? nothing,
+    finish: given.finish ?? nothing,
+    report: given.report ?? tell,
+    orphaned: given.orphaned ?? handOn,
+  };
+}
+
+function startSource<T, S>(link: Link<T, S>, source: Observable<T>): void {
+  source.subscribe(link);
+}
+
+function cancelWith<T, S>(link: Link<T, S>, reason: unknown): void {
+  link.stop(CANCEL, reason);
+}
+
+function nothing(): void {}
+
+function tell<T, S>(link: Link<T, S>, destination: Downstream<T>, failures: unknown[] | null): void {
+  link.tell(destination, failures);
+}
+
+function handOn<T, S>(link: Link<T, S>, sink: Waiter, failures: unknown[] | null): void {
+  link.handOn(sink, failures);
+}
+
+/** A link that only passes its source through (a scope's run): every hook the default. */
+export const PLAIN: Hooks<unknown, null> = hooks({});
+
+/**
+ * The subscriber this package's operators hand to their source: one class,
+ * never subclassed; what differs between operators is in their {@link Hooks}
+ * and the link's `state`. (With a subclass per operator, the link's own
+ * methods saw as many shapes as there were operators in an app, and every
+ * cycle paid V8's megamorphic lookups: measured 2–5× slower once every
+ * operator had run in one process.)
  *
  * It is a `Subscription` that is also an `Observer`, which RxJS's `subscribe`
  * takes as a ready-made subscriber: values reach `next` with no wrapper in
@@ -70,16 +156,16 @@ const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
  * (`Subscriber.destination`, read by {@link adopter}).
  *
  * An operator creates one per subscription and calls {@link Link.open}, which
- * joins the downstream and calls the operator's {@link Link.start} to
- * subscribe its triggers and its source.
+ * joins the downstream and calls the operator's `start` hook to subscribe its
+ * triggers and its source.
  *
  * When the subscription ends (source completes or errors, the operator
  * cancels, or the downstream unsubscribes), the link tears its upstream down
  * as the ambient {@link Waiter}, waits for every cleanup that started, runs the
- * operator's own {@link Link.finish} work, and only then reports. A link is a
- * waiter itself, so this costs no allocation on the common, synchronous path.
+ * operator's own `finish` work, and only then reports. A link is a waiter
+ * itself, so this costs no allocation on the common, synchronous path.
  */
-export abstract class Link<T> extends Subscription implements Observer<T>, Waiter, Ending, OwnerSlot {
+export class Link<T, S = unknown> extends Subscription implements Observer<T>, Waiter, Ending, OwnerSlot {
   private phase = LIVE;
   /**
    * Pieces of work the outcome waits for: the subscribe call itself (see
@@ -100,7 +186,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * source's error when an error ends the rest of the upstream.
    */
   reason: unknown = UNSUBSCRIBED;
-  protected destination: Subscriber<T> | null;
+  /** What the link feeds; GONE once it has reported (or was detached). */
+  destination: Downstream<T>;
   /** What the link was subscribed for (see subscribingOwner in waiter.ts). */
   readonly owner: object | null;
   /** The owner slot of the subscribe call this link is the outermost of (see enterOwner). */
@@ -111,12 +198,37 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * the link's cost per value (measured in bench/).
    */
   private valueSink: Pick<Observer<T>, 'next'>;
+  private readonly hooks: Hooks<T, S>;
+  /** The operator's: its settings, or this subscription's own state. */
+  readonly state: S;
 
-  constructor(destination: Subscriber<T>) {
+  constructor(destination: Downstream<T>, hooks: Hooks<T, S>, state: S) {
     super();
     this.destination = destination;
     this.valueSink = destination;
     this.owner = subscribingOwner();
+    this.hooks = hooks;
+    this.state = state;
+  }
+
+  /**
+   * Values go to `sink` rather than to the downstream while the link is live
+   * (an operator that looks at each value). Called before {@link Link.open}.
+   */
+  sendValuesTo(sink: Pick<Observer<T>, 'next'>): void {
+    this.valueSink = sink;
+  }
+
+  /**
+   * Opens a child of this link: a link that feeds this one (its values go to
+   * `hooks`' sink or this link's `next`, its outcome to `hooks.report`), is
+   * torn down with it (awaited, its failures collected), and whose end, as for
+   * any link, is told only once its own upstream has settled.
+   */
+  child<CS>(source: Observable<T>, childHooks: Hooks<T, CS>, state: CS, sink?: Pick<Observer<T>, 'next'>): void {
+    const child = new Link<T, CS>(this, childHooks, state);
+    if (sink !== undefined) child.sendValuesTo(sink);
+    child.open(source);
   }
 
   /**
@@ -133,8 +245,8 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    */
   open(source: Observable<T>): void {
     this.running = 1;
-    if (this.destination!.closed) this.flags = STILLBORN;
-    this.destination!.add(this);
+    if (this.destination.closed) this.flags |= STILLBORN;
+    this.destination.add(this);
     if (this.phase !== LIVE) {
       this.opened();
       return;
@@ -149,7 +261,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     // helper measured a seventh more instructions per subscription.)
     let threw = true;
     try {
-      this.start(source);
+      this.hooks.start(this, source);
       threw = false;
     } finally {
       if (threw) abandonOwner(this, this.owner);
@@ -165,15 +277,6 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     // cycle measured 6% more instructions).
     if (--this.running === 0 && (this.phase === ENDING || this.phase === ORPHANED)) this.settle();
     if ((this.flags & EXPOSED) !== 0) this.conceal();
-  }
-
-  /**
-   * Subscribes the operator's triggers and its source; by default the source
-   * alone. Anything may end the link on the way: subscribe the next thing
-   * only while the link is {@link Link.live}.
-   */
-  protected start(source: Observable<T>): void {
-    source.subscribe(this);
   }
 
   /**
@@ -211,12 +314,17 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   /** True while the upstream runs, whether or not the downstream still listens. */
-  protected get upstreamRunning(): boolean {
+  get upstreamRunning(): boolean {
     return this.phase === LIVE || this.phase === DETACHED;
   }
 
   next(value: T): void {
     this.valueSink.next(value);
+  }
+
+  /** Sends `value` to the downstream while the link is live (for a value sink, see sendValuesTo). */
+  emit(value: T): void {
+    if (this.phase === LIVE) this.destination.next(value);
   }
 
   error(error: unknown): void {
@@ -240,6 +348,10 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    */
   override unsubscribe(): void {
     if (this.phase !== LIVE) return;
+    if ((this.flags & SHIELDED) !== 0) {
+      this.hooks.leave(this);
+      return;
+    }
     const heir = adopter(this.destination, (this.flags & STILLBORN) === 0 ? this.owner : null);
     this.leave(ORPHANED);
     this.adopt(heir);
@@ -254,6 +366,19 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * scheduler): the upstream ends with that error while it runs; after that,
    * only `config.onUnhandledError` is left to hear of it.
    */
+  /** A trigger the link watches sent `value` (see {@link Hooks.fire}). */
+  fire(value: unknown): void {
+    this.hooks.fire(this, value);
+  }
+
+  /**
+   * From now on the downstream leaving does not end the link while it is
+   * live: the `leave` hook is called instead (shieldUntil, whose work runs on).
+   */
+  shield(): void {
+    this.flags |= SHIELDED;
+  }
+
   triggerFailed(error: unknown): void {
     if (this.upstreamRunning) this.stop(ERROR, error);
     else reportUnhandledError(error);
@@ -263,7 +388,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * Ends the upstream: with the downstream waiting for the outcome if it is
    * still there, or for the heir if the link was detached.
    */
-  protected stop(kind: EndKind, reason: unknown): void {
+  stop(kind: EndKind, reason: unknown): void {
     if (this.phase === LIVE) {
       this.leave(ENDING);
       this.expose();
@@ -281,11 +406,11 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * `heir`, which is held until then, or with none to the unhandled path.
    * Only a live link is detached.
    */
-  protected detach(heir: Waiter | null): void {
+  detach(heir: Waiter | null): void {
     this.leave(DETACHED);
     this.adopt(heir);
     // The downstream is gone: do not keep it alive while the work runs on.
-    this.destination = null;
+    this.destination = GONE;
   }
 
   /** The outcome goes to `heir` (null: nobody, see orphaned), which waits for it. */
@@ -300,7 +425,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   /** How the subscription ended; `reason` says with what. */
-  protected get kind(): EndKind {
+  get kind(): EndKind {
     return (this.flags >> KIND_SHIFT) as EndKind;
   }
 
@@ -315,19 +440,12 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   /**
-   * Work of the operator's own that runs once the upstream's end has settled
-   * (e.g. `finalizeCleanup`'s callback). It may `hold()` for asynchronous work
-   * and must report failures through `fail()`, never throw.
-   */
-  protected finish(): void {}
-
-  /**
    * How the subscription ended, as its downstream would be told: with no
    * failures, as the source (or the operator) ended it; with cleanup failures,
    * an error. Failures are never dropped: they travel in a
    * {@link CleanupError} whose `cause` is the outcome they interrupted.
    */
-  protected outcome(failures: unknown[] | null): Exit {
+  outcome(failures: unknown[] | null): Exit {
     const { kind, reason } = this;
     if (failures === null) {
       if (kind === COMPLETE) return COMPLETE_EXIT;
@@ -338,7 +456,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   /** Tells the downstream the {@link outcome}; a cancellation as a `CancelledError`. */
-  protected report(destination: Subscriber<T>, failures: unknown[] | null): void {
+  tell(destination: Downstream<T>, failures: unknown[] | null): void {
     const exit = this.outcome(failures);
     if (exit.kind === 'complete') destination.complete();
     else destination.error(exit.kind === 'error' ? exit.error : new CancelledError(exit.reason));
@@ -351,7 +469,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
    * cleanup held that error back), and so does every cleanup failure. It must
    * end with `sink.release()`.
    */
-  protected orphaned(sink: Waiter, failures: unknown[] | null): void {
+  handOn(sink: Waiter, failures: unknown[] | null): void {
     if (this.kind === ERROR) sink.fail(this.reason);
     if (failures !== null) for (const failure of failures) sink.fail(failure);
     sink.release();
@@ -376,7 +494,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     }
     this.flags |= FINISHING;
     this.running = 1;
-    this.finish();
+    this.hooks.finish(this);
     this.release();
   }
 
@@ -421,7 +539,7 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
   }
 
   private watchDownstream(): void {
-    const destination = this.destination!;
+    const destination = this.destination;
     const watch = (): void => {
       if (this.phase !== ENDING) return;
       const heir = adopter(destination, this.owner);
@@ -454,17 +572,17 @@ export abstract class Link<T> extends Subscription implements Observer<T>, Waite
     const heir = this.heir;
     const watch = this.watch;
     // Nothing is held past the end: not the downstream, not the failures.
-    this.destination = null;
+    this.destination = GONE;
     this.failures = null;
     this.heir = null;
     this.watch = null;
-    if (watch !== null) destination!.remove(watch);
+    if (watch !== null) destination.remove(watch);
     if ((this.flags & EXPOSED) !== 0) this.pop();
     const listening = this.phase === ENDING;
     // (A detached link has no destination any more: it is ORPHANED here.)
     this.phase = DONE;
-    if (listening) this.report(destination!, failures);
-    else this.orphaned(heir ?? UNHANDLED, failures);
+    if (listening) this.hooks.report(this, destination, failures);
+    else this.hooks.orphaned(this, heir ?? UNHANDLED, failures);
     this.reason = undefined;
   }
 }

@@ -71,7 +71,7 @@ export function watchValues(owner: TriggerOwner, source: Observable<unknown>): v
 }
 
 function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {
-  state!.owner.fire(state!.ms);
+  state?.owner.fire(state.ms);
 }
 
 /** Tells the owner the values and the error of what it watches. */

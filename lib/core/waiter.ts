@@ -125,7 +125,7 @@ export function enterOwner(owner: object | null, slot: OwnerSlot): object | null
 
 export function leaveOwner(outer: object | null): void {
   if (outer === OUTERMOST) ambient.owning = null;
-  else ambient.owning!.subscribing = outer;
+  else if (ambient.owning !== null) ambient.owning.subscribing = outer;
 }
 
 /**
