@@ -5,7 +5,18 @@ import {
   type ObservableInput,
   type SchedulerLike,
 } from 'rxjs';
-import { awaitCleanup, checkDuration, checkOptions, hooks, invalid, isAwaitable, isScheduler, Link, type Exit, type Hooks } from './core';
+import {
+  awaitCleanup,
+  checkDuration,
+  checkOptions,
+  hooks,
+  invalid,
+  isAwaitable,
+  isScheduler,
+  Link,
+  type Exit,
+  type Hooks,
+} from './core';
 
 /**
  * A cleanup callback. It may return nothing (a synchronous cleanup), or work
