@@ -103,7 +103,6 @@ export function cancellable<T>(
   const settings: Settings = {
     trigger: watched,
     completeOnCancel,
-    hasReason: options?.reason !== undefined,
     reason: options?.reason,
     site: siteOf(cancellable),
   };
@@ -117,7 +116,7 @@ export function cancellable<T>(
 interface Settings {
   readonly trigger: Trigger;
   readonly completeOnCancel: boolean;
-  readonly hasReason: boolean;
+  /** `options.reason`: undefined when not given. */
   readonly reason: unknown;
   readonly site: Site;
 }
@@ -128,8 +127,7 @@ const HOOKS: Hooks<unknown, Settings> = hooks<unknown, Settings>({
     if (link.live) source.subscribe(link);
   },
   fire(link, triggerReason) {
-    const { hasReason, reason } = link.state;
-    link.stop(CANCEL, hasReason ? reason : triggerReason);
+    link.cancel(link.state.reason, triggerReason);
   },
   report(link, destination, failures) {
     const { completeOnCancel, site } = link.state;

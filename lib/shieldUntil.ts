@@ -7,7 +7,6 @@ import {
 } from 'rxjs';
 import {
   adopter,
-  CANCEL,
   checkChoice,
   checkOptions,
   hooks,
@@ -76,7 +75,7 @@ interface Settings {
   readonly release: Trigger | null;
   readonly defer: boolean;
   readonly onDetachedExit: ((exit: Exit) => void) | null;
-  readonly hasReason: boolean;
+  /** `options.reason`: undefined when not given. */
   readonly reason: unknown;
 }
 
@@ -155,7 +154,6 @@ export function shieldUntil<T>(
     release: release === undefined ? null : toTrigger(fn, 'release', release, options?.scheduler ?? asyncScheduler),
     defer: mode === 'defer',
     onDetachedExit,
-    hasReason: options?.reason !== undefined,
     reason: options?.reason,
   };
   return (source) =>
@@ -183,8 +181,7 @@ const HOOKS: Hooks<unknown, Settings> = hooks<unknown, Settings>({
 
   /** The release fired while detached (stop() ignores it once the work has ended). */
   fire(link, release) {
-    const { hasReason, reason } = link.state;
-    link.stop(CANCEL, hasReason ? reason : new ShieldReleased(release));
+    link.cancel(link.state.reason, new ShieldReleased(release));
   },
 
   /** Detached work has ended: its outcome goes to the callback, or its failure to the sink. */

@@ -401,6 +401,14 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   }
 
   /**
+   * Cancels the upstream with `fixed`, an operator's `options.reason`, if it
+   * was given, else with `fired`, what the trigger sent.
+   */
+  cancel(fixed: unknown, fired: unknown): void {
+    this.stop(CANCEL, fixed === undefined ? fired : fixed);
+  }
+
+  /**
    * Lets the downstream go while the upstream runs on (shieldUntil). Values
    * are dropped from now on; when the upstream ends, its outcome goes to
    * `heir`, which is held until then, or with none to the unhandled path.
