@@ -232,11 +232,12 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   }
 
   /**
-   * Joins the downstream's teardown and subscribes (see {@link Link.start});
-   * the operator calls it once, right after constructing the link. Joining is
-   * not done in the constructor because a downstream that is already closed
-   * runs the link's teardown at once, and a subclass's fields would not exist
-   * yet.
+   * Joins the downstream's teardown and subscribes (the `start` hook); the
+   * operator calls it once, right after constructing the link (and giving it
+   * a value sink, if any). Joining is not done in the constructor because a
+   * downstream that is already closed runs the link's teardown at once, and
+   * the operator's state may not be ready yet (timeoutCancel's Timing makes
+   * its link in its own constructor).
    *
    * The subscribe call counts as work the outcome waits for: a source that
    * ends while it is being subscribed returns its teardown only after that,
