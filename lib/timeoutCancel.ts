@@ -25,6 +25,7 @@ import {
   hooks,
   Link,
   madeAt,
+  scheduledState,
   siteOf,
   subscribeOwned,
   watchValues,
@@ -506,7 +507,7 @@ const HOOKS: Hooks<unknown, Timing<unknown>> = hooks<unknown, Timing<unknown>>({
 });
 
 function runCheck<T>(this: SchedulerAction<Timing<T>>, timing?: Timing<T>): void {
-  timing?.check(this);
+  scheduledState('timeoutCancel', timing).check(this);
 }
 
 /** A valid Date; false for anything else, also a value that throws when looked at (a revoked Proxy). */

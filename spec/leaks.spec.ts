@@ -1,5 +1,6 @@
-import { Subject } from 'rxjs';
-import { cases, leaky, tracked } from '../test-support/leak-scenarios';
+import { EMPTY, from, Subject } from 'rxjs';
+import { cancellable, finalizeCleanup, timeoutCancel } from '../lib';
+import { cases, leaky, tracked, type Track } from '../test-support/leak-scenarios';
 import { survivors } from '../test-support/leaks';
 
 // Leak tests, deterministic: for every way a subscription of each operator can
@@ -19,6 +20,27 @@ describe('leaks', () => {
   it.each(cases)('%s, %s: everything handed to the operator can be collected', async (_operator, _end, run) => {
     expect(await survivors(run)).toEqual([]);
   });
+
+  // Something outside may hold an ended subscriber for ever: a Promise that
+  // never settles holds its `then` callbacks, and through them the subscriber
+  // of `from(promise)`. The operator's own callbacks must not be kept by it.
+  const pending = new Promise<never>(() => {});
+  it.each([
+    ['finalizeCleanup', (track: Track) => finalizeCleanup(tracked(track, 'cleanup', () => {}))],
+    ['cancellable', (track: Track) => cancellable(tracked(track, 'trigger', new Subject<void>()))],
+    ['timeoutCancel', (track: Track) => timeoutCancel({ total: 1_000, with: tracked(track, 'with', () => EMPTY) })],
+  ] as const)(
+    '%s: an ended subscription that a pending Promise still holds keeps nothing of the operator',
+    async (_name, make) => {
+      const left = await survivors((track) => {
+        from(pending)
+          .pipe(make(track))
+          .subscribe(tracked(track, 'observer', { next: noop }))
+          .unsubscribe();
+      });
+      expect(left).toEqual([]);
+    },
+  );
 
   it('the check can fail: it finds what a leaky operator keeps alive', async () => {
     const kept: unknown[] = [];

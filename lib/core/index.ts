@@ -38,6 +38,7 @@ export {
   isAwaitable,
   isObservableInput,
   isScheduler,
+  scheduledState,
 } from './inputs';
 
 // For what is not an operator but takes part in cancels as one (cancelScope's

@@ -52,6 +52,15 @@ export function isScheduler(value: unknown): value is SchedulerLike {
   return isObjectLike(value) && isFunction(value['schedule']) && isFunction(value['now']);
 }
 
+/**
+ * The state a scheduler hands back to the work it runs, as `SchedulerLike`
+ * promises. A scheduler that does not is broken: said so, never ignored.
+ */
+export function scheduledState<S>(fn: string, state: S | undefined): S {
+  if (state === undefined) throw new TypeError(`${fn}: the scheduler ran its work without the state it was given`);
+  return state;
+}
+
 /** A short description of a bad argument, for an error message; never throws. */
 export function describeValue(value: unknown): string {
   // A getter or a Proxy trap may throw (`constructor`, `isArray` on a revoked

@@ -64,7 +64,8 @@ const KIND_SHIFT = 6;
 const GONE: Downstream<unknown> = {
   closed: true,
   next() {},
-  error() {},
+  // An error sent here has nobody to go to, and is never dropped.
+  error: reportUnhandledError,
   complete() {},
   add() {},
   remove() {},
@@ -87,7 +88,10 @@ export type Downstream<T> = Observer<T> & Pick<Subscription, 'closed' | 'add' | 
  * docs/cancellation-core.md, "Writing an operator", for the order and what
  * each may do.
  */
-export interface Hooks<T, S> {
+// `in out`: a hooks object is for one state type exactly. (Without it,
+// TypeScript measures S's variance through the Link it refers back to, and
+// lets hooks for one state pass for hooks for another.)
+export interface Hooks<T, in out S> {
   /** Subscribes the operator's triggers and its source; by default the source alone. */
   readonly start: (link: Link<T, S>, source: Observable<T>) => void;
   /** A trigger the link watches sent `value`; by default the link cancels with it as the reason. */
@@ -199,8 +203,13 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    */
   private valueSink: Pick<Observer<T>, 'next'>;
   private readonly hooks: Hooks<T, S>;
-  /** The operator's: its settings, or this subscription's own state. */
-  readonly state: S;
+  /**
+   * The operator's: its settings, or this subscription's own state. Let go
+   * (undefined) once the link has reported, when no hook runs any more: an
+   * ended link that something still holds (a pending Promise's callback)
+   * does not keep the operator's callbacks, and what they hold, alive.
+   */
+  state: S;
 
   constructor(destination: Downstream<T>, hooks: Hooks<T, S>, state: S) {
     super();
@@ -216,7 +225,8 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * (an operator that looks at each value). Called before {@link Link.open}.
    */
   sendValuesTo(sink: Pick<Observer<T>, 'next'>): void {
-    this.valueSink = sink;
+    // Once the link has ended, values go nowhere, whoever asks.
+    if (this.phase === LIVE) this.valueSink = sink;
   }
 
   /**
@@ -351,7 +361,8 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     if (this.phase !== LIVE) return;
     if ((this.flags & SHIELDED) !== 0) {
       this.hooks.leave(this);
-      return;
+      // (The hook may have detached or stopped it.)
+      if (!this.live) return;
     }
     const heir = adopter(this.destination, (this.flags & STILLBORN) === 0 ? this.owner : null);
     this.leave(ORPHANED);
@@ -362,24 +373,25 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     this.end(CANCEL, heir === null ? UNSUBSCRIBED : heir.reason);
   }
 
-  /**
-   * Something the operator watches besides its source failed (a trigger, a
-   * scheduler): the upstream ends with that error while it runs; after that,
-   * only `config.onUnhandledError` is left to hear of it.
-   */
   /** A trigger the link watches sent `value` (see {@link Hooks.fire}). */
   fire(value: unknown): void {
     this.hooks.fire(this, value);
   }
 
   /**
-   * From now on the downstream leaving does not end the link while it is
-   * live: the `leave` hook is called instead (shieldUntil, whose work runs on).
+   * From now on the downstream leaving a live link calls the `leave` hook
+   * first (shieldUntil, whose work runs on): if that leaves the link live
+   * (it neither detached nor stopped it), the link ends as any other would.
    */
   shield(): void {
     this.flags |= SHIELDED;
   }
 
+  /**
+   * Something the operator watches besides its source failed (a trigger, a
+   * scheduler): the upstream ends with that error while it runs; after that,
+   * only `config.onUnhandledError` is left to hear of it.
+   */
   triggerFailed(error: unknown): void {
     if (this.upstreamRunning) this.stop(ERROR, error);
     else reportUnhandledError(error);
@@ -416,6 +428,7 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * Only a live link is detached.
    */
   detach(heir: Waiter | null): void {
+    if (this.phase !== LIVE) return;
     this.leave(DETACHED);
     this.adopt(heir);
     // The downstream is gone: do not keep it alive while the work runs on.
@@ -593,5 +606,7 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     if (listening) this.hooks.report(this, destination, failures);
     else this.hooks.orphaned(this, heir ?? UNHANDLED, failures);
     this.reason = undefined;
+    // No hook runs after this one (see state).
+    (this as Link<T, S | undefined>).state = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { from, Subscription, type Observable, type Observer, type SchedulerLike, type TeardownLogic } from 'rxjs';
-import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler } from './inputs';
+import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler, scheduledState } from './inputs';
 import { reportUnhandledError } from './report';
 import { subscribeOwned, type OwnerSlot } from './waiter';
 
@@ -71,7 +71,9 @@ export function watchValues(owner: TriggerOwner, source: Observable<unknown>): v
 }
 
 function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {
-  state?.owner.fire(state.ms);
+  // (Which operator's delay it is, the missing state would have said.)
+  const { owner, ms } = scheduledState('rxjs-cancel, a delay', state);
+  owner.fire(ms);
 }
 
 /** Tells the owner the values and the error of what it watches. */

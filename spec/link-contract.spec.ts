@@ -1,0 +1,125 @@
+import { NEVER, Observable, of, Subject, Subscription, type SchedulerLike } from 'rxjs';
+import { shieldUntil, timeoutCancel } from '../lib';
+import { hooks, Link, PLAIN, type Hooks } from '../lib/core';
+import { macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
+
+// The operator contract of lib/core/link.ts (docs/cancellation-core.md,
+// "Writing an operator"): what a link does when an operator's hooks use it
+// outside the order the table gives. Each case is a mistake a new operator
+// could make; none may lose an error, keep work running, or send values
+// after the end.
+
+function operatorWith<T, S>(given: Hooks<T, S>, state: S) {
+  return (source: Observable<T>) =>
+    new Observable<T>((destination) => {
+      new Link(destination, given, state).open(source);
+    });
+}
+
+describe('the link contract', () => {
+  it('an error a report hook sends to the link after its end (not to its destination) reaches config.onUnhandledError', async () => {
+    const lost = new Error('lost');
+    const sendsToTheLink: Hooks<number, null> = hooks<number, null>({
+      report(link) {
+        link.destination.error(lost);
+      },
+    });
+    const log: unknown[] = [];
+    of(1)
+      .pipe(operatorWith(sendsToTheLink, null))
+      .subscribe({ next: (v) => log.push(v), error: (e) => log.push(e), complete: () => log.push('complete') });
+    expect(log).toEqual([1]);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([lost]);
+  });
+
+  it('detach() outside a live link does nothing: a finish hook that calls it still lets the link report', () => {
+    const detachesLate: Hooks<number, null> = hooks<number, null>({
+      finish(link) {
+        link.detach(null);
+      },
+    });
+    const log: unknown[] = [];
+    of(1)
+      .pipe(operatorWith(detachesLate, null))
+      .subscribe({ next: (v) => log.push(v), complete: () => log.push('complete') });
+    expect(log).toEqual([1, 'complete']);
+  });
+
+  it('shield() with a leave hook that neither detaches nor stops: the downstream leaving ends the link as usual', () => {
+    const log: string[] = [];
+    const source = new Observable<number>(() => () => log.push('source torn down'));
+    const shieldsButKeepsNothing: Hooks<number, null> = hooks<number, null>({
+      start(link, given) {
+        link.shield();
+        given.subscribe(link);
+      },
+      leave() {
+        log.push('leave');
+      },
+    });
+    const subscription = source.pipe(operatorWith(shieldsButKeepsNothing, null)).subscribe();
+    subscription.unsubscribe();
+    expect(log).toEqual(['leave', 'source torn down']);
+  });
+
+  it('sendValuesTo() after the end does not open the way for values again', () => {
+    const seen: unknown[] = [];
+    const sink = { next: (value: number) => seen.push(value) };
+    const source = new Subject<number>();
+    let link!: Link<number, null>;
+    const kept = new Observable<number>((destination) => {
+      link = new Link(destination, PLAIN as Hooks<number, null>, null);
+      link.open(source);
+    });
+    const log: unknown[] = [];
+    kept.subscribe({ next: (v) => log.push(v), complete: () => log.push('complete') });
+    source.complete();
+    link.sendValuesTo(sink);
+    link.next(1);
+    expect(log).toEqual(['complete']);
+    expect(seen).toEqual([]);
+  });
+
+  it('hooks of one state type are not accepted as hooks of another', () => {
+    const forNumbers: Hooks<unknown, { count: number }> = hooks<unknown, { count: number }>({});
+    // @ts-expect-error: the state types differ.
+    const forStrings: Hooks<unknown, { name: string }> = forNumbers;
+    expect(forStrings).toBe(forNumbers);
+  });
+});
+
+describe('a scheduler that runs its work without the state it was given (not a SchedulerLike)', () => {
+  // Keeps the work it is given, to run it as a broken scheduler would.
+  function brokenScheduler(): SchedulerLike & { run(): void } {
+    const works: (() => void)[] = [];
+    return {
+      now: () => 0,
+      schedule(work) {
+        const action = new Subscription();
+        works.push(() => (work as (this: Subscription, state?: unknown) => void).call(action));
+        return action;
+      },
+      run() {
+        for (const work of works) work();
+      },
+    };
+  }
+
+  it('timeoutCancel: the check throws a TypeError that says so, rather than never timing out', () => {
+    const scheduler = brokenScheduler();
+    NEVER.pipe(timeoutCancel({ total: 5, scheduler })).subscribe({ error: () => {} });
+    expect(() => scheduler.run()).toThrow(
+      new TypeError('timeoutCancel: the scheduler ran its work without the state it was given'),
+    );
+  });
+
+  it('shieldUntil(ms): the release throws a TypeError that says so, rather than never releasing', () => {
+    const scheduler = brokenScheduler();
+    NEVER.pipe(shieldUntil(5, { scheduler })).subscribe().unsubscribe();
+    expect(() => scheduler.run()).toThrow(
+      new TypeError('rxjs-cancel, a delay: the scheduler ran its work without the state it was given'),
+    );
+  });
+});
