@@ -321,7 +321,7 @@ class Group {
       const index = this.startedCount++;
       this.active++;
       const child = new Child(this, index);
-      this.link.child(children[index], CHILD, child, child);
+      this.link.child(children[index], CHILD, child);
     }
     this.filling = false;
     if (this.link.live && this.finished === this.size) this.link.stop(COMPLETE, UNSUBSCRIBED);
@@ -404,6 +404,9 @@ class Child {
 
 /** A child's link: its end, once its own leftovers have cleaned up, goes to the group. */
 const CHILD: Hooks<unknown, Child> = hooks<unknown, Child>({
+  next(link, value) {
+    link.state.next(value);
+  },
   report(link, _destination, failures) {
     link.state.ended(link.outcome(failures));
   },

@@ -329,7 +329,7 @@ class Timing<T> {
   private timedOut: DeadlineError<T> | null = null;
 
   private readonly settings: Settings;
-  /** The subscription this times: its values come here first (see sendValuesTo). */
+  /** The subscription this times: its values come here first (its `next` hook). */
   readonly link: Link<T, Timing<T>>;
 
   constructor(destination: Downstream<T>, settings: Settings) {
@@ -347,7 +347,6 @@ class Timing<T> {
       this.firstDeadline = 'each';
     }
     this.link = new Link(destination, HOOKS as Hooks<T, Timing<T>>, this);
-    this.link.sendValuesTo(this);
   }
 
   // The source first, then the timer, as RxJS's timeout does: a value and a
@@ -495,6 +494,9 @@ class Timing<T> {
 
 /** Every hook hands over to the subscription's Timing. */
 const HOOKS: Hooks<unknown, Timing<unknown>> = hooks<unknown, Timing<unknown>>({
+  next(link, value) {
+    link.state.next(value);
+  },
   start(link, source) {
     link.state.start(source);
   },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NEVER, Observable, take, type MonoTypeOperatorFunction } from 'rxjs';
 import { CancelledError, CleanupError, finalizeCleanup, UNSUBSCRIBED, type Exit } from '../lib';
-import { CANCEL, hooks, invalid, Link, type Downstream, type Hooks } from '../lib/core';
+import { CANCEL, hooks, invalid, Link, type Hooks } from '../lib/core';
 import { recordInVirtualTime, runMarbles } from '../test-support/marbles';
 
 // The example of docs/cancellation-core.md, "Writing an operator": a new
@@ -17,35 +17,28 @@ function cancelAfter<T>(count: number): MonoTypeOperatorFunction<T> {
   if (!Number.isInteger(count) || count < 1) invalid(fn, 'count', 'a whole number of at least 1', count, true);
   return (source) =>
     new Observable<T>((destination) => {
-      new Counter(destination, count).link.open(source);
+      new Link(destination, HOOKS as Hooks<T, Count>, { left: count }).open(source);
     });
 }
 
-/** One subscription's count. Its link sends it the values while it is live. */
-class Counter<T> {
-  private left: number;
-  readonly link: Link<T, Counter<T>>;
-
-  constructor(destination: Downstream<T>, count: number) {
-    this.left = count;
-    this.link = new Link(destination, HOOKS as Hooks<T, Counter<T>>, this);
-    this.link.sendValuesTo(this);
-  }
-
-  next(value: T): void {
-    this.link.emit(value);
-    // The downstream may have left during that call: stop() then does nothing.
-    if (--this.left === 0) this.link.stop(CANCEL, 'enough');
-  }
+/** One subscription's count of the values still to let through. */
+interface Count {
+  left: number;
 }
 
-/** What cancelAfter's link does differently from the defaults: a cancel completes. */
-const HOOKS: Hooks<unknown, Counter<unknown>> = hooks<unknown, Counter<unknown>>({
+/** What cancelAfter's link does differently from the defaults: it counts values, and a cancel completes. */
+const HOOKS: Hooks<unknown, Count> = hooks<unknown, Count>({
+  next(link, value) {
+    link.emit(value);
+    // The downstream may have left during that call: stop() then does nothing.
+    if (--link.state.left === 0) link.stop(CANCEL, 'enough');
+  },
   report(link, destination, failures) {
     if (link.kind === CANCEL && failures === null) destination.complete();
     else link.tell(destination, failures);
   },
 });
+
 describe('writing an operator: cancelAfter, the example of docs/cancellation-core.md', () => {
   it('cancels its source with its reason, and completes once the cleanup has settled', () => {
     const exits: Exit[] = [];

@@ -1,6 +1,6 @@
 import { NEVER, Observable, of, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { shieldUntil, timeoutCancel } from '../lib';
-import { hooks, Link, PLAIN, type Hooks } from '../lib/core';
+import { hooks, Link, type Hooks } from '../lib/core';
 import { macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
@@ -64,22 +64,27 @@ describe('the link contract', () => {
     expect(log).toEqual(['leave', 'source torn down']);
   });
 
-  it('sendValuesTo() after the end does not open the way for values again', () => {
+  it('a next hook sees no value once the link has ended, whoever sends it', () => {
     const seen: unknown[] = [];
-    const sink = { next: (value: number) => seen.push(value) };
+    const looks: Hooks<number, null> = hooks<number, null>({
+      next(link, value) {
+        seen.push(value);
+        link.emit(value);
+      },
+    });
     const source = new Subject<number>();
-    let link!: Link<number, null>;
+    let link: Link<number, null> | null = null;
     const kept = new Observable<number>((destination) => {
-      link = new Link(destination, PLAIN as Hooks<number, null>, null);
+      link = new Link(destination, looks, null);
       link.open(source);
     });
     const log: unknown[] = [];
     kept.subscribe({ next: (v) => log.push(v), complete: () => log.push('complete') });
+    source.next(1);
     source.complete();
-    link.sendValuesTo(sink);
-    link.next(1);
-    expect(log).toEqual(['complete']);
-    expect(seen).toEqual([]);
+    (link as Link<number, null> | null)?.next(2);
+    expect(seen).toEqual([1]);
+    expect(log).toEqual([1, 'complete']);
   });
 
   it('hooks of one state type are not accepted as hooks of another', () => {
