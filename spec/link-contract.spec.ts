@@ -1,6 +1,6 @@
 import { NEVER, Observable, of, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { shieldUntil, timeoutCancel } from '../lib';
-import { hooks, Link, type Hooks } from '../lib/core';
+import { CANCEL, ERROR, hooks, Link, type Hooks } from '../lib/core';
 import { macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
@@ -84,6 +84,33 @@ describe('the link contract', () => {
     source.complete();
     (link as Link<number, null> | null)?.next(2);
     expect(seen).toEqual([1]);
+    expect(log).toEqual([1, 'complete']);
+  });
+
+  it('emit() from a finish hook, after the source ended, sends nothing downstream', () => {
+    const emitsLate: Hooks<number, null> = hooks<number, null>({
+      finish(link) {
+        link.emit(99);
+      },
+    });
+    const log: unknown[] = [];
+    of(1)
+      .pipe(operatorWith(emitsLate, null))
+      .subscribe({ next: (v) => log.push(v), complete: () => log.push('complete') });
+    expect(log).toEqual([1, 'complete']);
+  });
+
+  it('stop() once the link is ending changes nothing: the outcome stays the one it ended with', () => {
+    const stopsAgain: Hooks<number, null> = hooks<number, null>({
+      finish(link) {
+        link.stop(CANCEL, 'too late');
+        link.stop(ERROR, new Error('too late'));
+      },
+    });
+    const log: unknown[] = [];
+    of(1)
+      .pipe(operatorWith(stopsAgain, null))
+      .subscribe({ next: (v) => log.push(v), error: (e) => log.push(e), complete: () => log.push('complete') });
     expect(log).toEqual([1, 'complete']);
   });
 
