@@ -360,14 +360,13 @@ class Timing<T> {
     if (this.link.live) this.arm();
   }
 
+  // Called by the link's next hook, only while the link is live.
   next(value: T): void {
-    if (!this.link.live) return;
     const isFirst = this.seen === 0;
     this.seen++;
     this.lastValue = value;
     this.link.emit(value);
-    // The downstream may have ended it in its `next`: the type checker cannot know.
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+    // The downstream may have ended it in its `next`.
     if (!this.link.live) return;
     // After the value has gone downstream, as RxJS's timeout starts its timer,
     // so a deadline and an action the downstream scheduled for the same frame

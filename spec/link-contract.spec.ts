@@ -17,6 +17,15 @@ function operatorWith<T, S>(given: Hooks<T, S>, state: S) {
     });
 }
 
+/** What the downstream hears from `of(1)` through a link with `given` hooks. */
+function heardThrough(given: Hooks<number, null>): unknown[] {
+  const log: unknown[] = [];
+  of(1)
+    .pipe(operatorWith(given, null))
+    .subscribe({ next: (v) => log.push(v), error: (e) => log.push(e), complete: () => log.push('complete') });
+  return log;
+}
+
 describe('the link contract', () => {
   it('an error a report hook sends to the link after its end (not to its destination) reaches config.onUnhandledError', async () => {
     const lost = new Error('lost');
@@ -25,11 +34,7 @@ describe('the link contract', () => {
         link.destination.error(lost);
       },
     });
-    const log: unknown[] = [];
-    of(1)
-      .pipe(operatorWith(sendsToTheLink, null))
-      .subscribe({ next: (v) => log.push(v), error: (e) => log.push(e), complete: () => log.push('complete') });
-    expect(log).toEqual([1]);
+    expect(heardThrough(sendsToTheLink)).toEqual([1]);
     await macrotask();
     expect(takeUnhandled()).toEqual([lost]);
   });
@@ -40,11 +45,7 @@ describe('the link contract', () => {
         link.detach(null);
       },
     });
-    const log: unknown[] = [];
-    of(1)
-      .pipe(operatorWith(detachesLate, null))
-      .subscribe({ next: (v) => log.push(v), complete: () => log.push('complete') });
-    expect(log).toEqual([1, 'complete']);
+    expect(heardThrough(detachesLate)).toEqual([1, 'complete']);
   });
 
   it('shield() with a leave hook that neither detaches nor stops: the downstream leaving ends the link as usual', () => {
@@ -93,11 +94,7 @@ describe('the link contract', () => {
         link.emit(99);
       },
     });
-    const log: unknown[] = [];
-    of(1)
-      .pipe(operatorWith(emitsLate, null))
-      .subscribe({ next: (v) => log.push(v), complete: () => log.push('complete') });
-    expect(log).toEqual([1, 'complete']);
+    expect(heardThrough(emitsLate)).toEqual([1, 'complete']);
   });
 
   it('stop() once the link is ending changes nothing: the outcome stays the one it ended with', () => {
@@ -107,11 +104,7 @@ describe('the link contract', () => {
         link.stop(ERROR, new Error('too late'));
       },
     });
-    const log: unknown[] = [];
-    of(1)
-      .pipe(operatorWith(stopsAgain, null))
-      .subscribe({ next: (v) => log.push(v), error: (e) => log.push(e), complete: () => log.push('complete') });
-    expect(log).toEqual([1, 'complete']);
+    expect(heardThrough(stopsAgain)).toEqual([1, 'complete']);
   });
 
   it('hooks of one state type are not accepted as hooks of another', () => {
