@@ -35,7 +35,7 @@ export class CancelledError extends Error {
   // give (a `Subject<void>` emits it) and is kept as it is.
   constructor(...reason: [] | [reason: unknown]) {
     const given = reason.length === 0 ? UNSUBSCRIBED : reason[0];
-    super(given === undefined ? 'cancelled' : `cancelled: ${describeError(given)}`);
+    super(given === undefined ? 'cancelled' : `cancelled: ${describeValue(given)}`);
     this.reason = given;
   }
 }
@@ -54,7 +54,7 @@ export class CleanupError extends AggregateError {
 
   constructor(errors: readonly unknown[], ...cause: [] | [cause: unknown]) {
     const count = errors.length === 1 ? '1 cleanup' : `${errors.length} cleanups`;
-    super(errors, cause.length === 0 ? `${count} failed` : `${count} failed after: ${describeError(cause[0])}`);
+    super(errors, cause.length === 0 ? `${count} failed` : `${count} failed after: ${describeValue(cause[0])}`);
     // Only when there is one, so `'cause' in error` tells the completion path
     // from the others.
     if (cause.length > 0) setCause(this, cause[0]);
@@ -66,20 +66,50 @@ export function setCause(error: Error, cause: unknown): void {
   Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true });
 }
 
-/** How an error, or a reason of any kind, reads in a message. */
-export function describeError(value: unknown): string {
+/**
+ * How a value reads in a message; never throws. As a reason or an error
+ * (the default): an Error as its name and message, a symbol as its
+ * description, anything else as `String()` gives it. As a bad argument
+ * (`asArgument`): what kind of value it is (`the string "5"`, `an object
+ * (Map)`, `number 5`), for the "got ..." of a TypeError.
+ */
+export function describeValue(value: unknown, asArgument = false): string {
   // Any step may run user code that throws (a `name` getter, a Proxy's trap,
-  // a `toString`): a message must still be made, or the error that carries
-  // it could not be.
+  // a `toString`, `isArray` on a revoked Proxy): a message must still be
+  // made, or the error that carries it could not be.
   try {
+    if (asArgument) return kindOf(value);
     if (value instanceof Error) return `${value.name}: ${value.message}`;
     if (typeof value === 'symbol') return value.description ?? 'a symbol';
     return String(value);
   } catch {
     try {
-      return Object.prototype.toString.call(value);
+      if (!asArgument) return Object.prototype.toString.call(value);
     } catch {
-      return 'a value that cannot be described';
+      // the answer below
     }
+    return 'a value that cannot be described';
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'object':
+      // An object made with Object.create(null) has no constructor.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      return `an object (${value.constructor?.name || 'Object'})`;
+    case 'function':
+      return 'a function';
+    case 'undefined':
+    case 'symbol':
+      return String(value);
+    default:
+      // A number, bigint or boolean: primitives, whose String() is their value.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
+      return `${typeof value} ${String(value)}`;
   }
 }

@@ -1,7 +1,6 @@
 import { from, Observable, Subscription, type ObservableInput, type Observer, type Subscriber } from 'rxjs';
 import {
   adoptedReason,
-  describeValue,
   invalid,
   isObservableInput,
   madeAt,
@@ -10,7 +9,7 @@ import {
   subscribingOwner,
   type Site,
 } from './core';
-import { CancelledError } from './errors';
+import { CancelledError, describeValue } from './errors';
 
 /**
  * Turns an `AbortSignal`-aware function into a cancellable Observable: each
@@ -79,7 +78,7 @@ export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<
     } else {
       run.error(
         new TypeError(
-          `fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input)}`,
+          `fromAbortable: \`work\` must return a Promise or an ObservableInput, got ${describeValue(input, true)}`,
         ),
       );
     }

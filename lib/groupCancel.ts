@@ -13,7 +13,7 @@ import {
   type Hooks,
   type Waiter,
 } from './core';
-import { CancelledError, describeError, UNSUBSCRIBED } from './errors';
+import { CancelledError, describeValue, UNSUBSCRIBED } from './errors';
 
 /**
  * The error a `groupCancel` ends with when something in it failed, like
@@ -26,7 +26,7 @@ export class GroupError extends AggregateError {
   override readonly name = 'GroupError';
 
   constructor(errors: readonly unknown[]) {
-    const first = errors.length === 0 ? '' : `: ${describeError(errors[0])}`;
+    const first = errors.length === 0 ? '' : `: ${describeValue(errors[0])}`;
     super(errors, `${errors.length} error${errors.length === 1 ? '' : 's'} in the group${first}`);
   }
 }

@@ -18,7 +18,7 @@ import {
   type Hooks,
   type Trigger,
 } from './core';
-import { describeError } from './errors';
+import { describeValue } from './errors';
 
 /**
  * The reason shielded work is cancelled with when its `shieldUntil` release
@@ -38,7 +38,7 @@ export class ShieldReleased {
   toString(): string {
     return typeof this.release === 'number'
       ? `shielded work released ${this.release} ms after its subscriber left`
-      : `shielded work released: ${describeError(this.release)}`;
+      : `shielded work released: ${describeValue(this.release)}`;
   }
 }
 

@@ -17,7 +17,6 @@ import {
   checkChoice,
   checkDate,
   checkDuration,
-  describeValue,
   ERROR,
   invalid,
   isObservableInput,
@@ -33,7 +32,7 @@ import {
   type Hooks,
   type Site,
 } from './core';
-import { CancelledError, CleanupError, setCause } from './errors';
+import { CancelledError, CleanupError, describeValue, setCause } from './errors';
 
 /** Which deadline of `timeoutCancel` passed. */
 export type Deadline = 'total' | 'at' | 'first' | 'each';
@@ -396,7 +395,7 @@ class Timing<T> {
       this.setTotal(this.scheduler.now() + value, 'total');
     } else {
       const error = new TypeError(
-        `timeoutCancel: \`reschedule\` emitted ${describeValue(value)}; it must emit milliseconds, a valid Date, or null`,
+        `timeoutCancel: \`reschedule\` emitted ${describeValue(value, true)}; it must emit milliseconds, a valid Date, or null`,
       );
       this.link.stop(ERROR, error);
       return;
@@ -478,7 +477,9 @@ class Timing<T> {
       const given = make(info as TimeoutCancelInfo<never>);
       // Telling what it returned reads its properties, which can throw too.
       if (!isObservableInput(given)) {
-        throw new TypeError(`timeoutCancel: \`with\` must return an ObservableInput, got ${describeValue(given)}`);
+        throw new TypeError(
+          `timeoutCancel: \`with\` must return an ObservableInput, got ${describeValue(given, true)}`,
+        );
       }
       fallback = given as ObservableInput<T>;
     } catch (error) {

@@ -1,14 +1,8 @@
 import { asyncScheduler, config, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  checkOptions,
-  describeValue,
-  isAbortSignal,
-  isAwaitable,
-  isObservableInput,
-  isScheduler,
-} from '../lib/core/inputs';
+import { checkOptions, isAbortSignal, isAwaitable, isObservableInput, isScheduler } from '../lib/core/inputs';
 import { reportUnhandledError } from '../lib/core/report';
+import { describeValue } from '../lib/errors';
 import { subscribingOwner } from '../lib/core/waiter';
 
 // The guards every public function checks its arguments with. Their edges are
@@ -79,7 +73,7 @@ describe('isScheduler', () => {
   });
 });
 
-describe('describeValue', () => {
+describe('describeValue(value, true): a bad argument', () => {
   it.each([
     [null, 'null'],
     [undefined, 'undefined'],
@@ -96,7 +90,7 @@ describe('describeValue', () => {
     [10n, 'bigint 10'],
     [true, 'boolean true'],
   ])('describes %p as %p', (value, description) => {
-    expect(describeValue(value)).toBe(description);
+    expect(describeValue(value, true)).toBe(description);
   });
 });
 

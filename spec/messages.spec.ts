@@ -1,30 +1,30 @@
 import { DeadlineError, GroupError, ShieldReleased, type TimeoutCancelInfo } from '../lib/index';
-import { describeError, setCause } from '../lib/errors';
+import { describeValue, setCause } from '../lib/errors';
 
 // What errors and reasons say about themselves: a user reads these in logs,
 // and tests of their own match on them.
 
-describe('describeError', () => {
+describe('describeValue(value): a reason or an error', () => {
   it('reads an Error as its name and message', () => {
-    expect(describeError(new RangeError('too far'))).toBe('RangeError: too far');
+    expect(describeValue(new RangeError('too far'))).toBe('RangeError: too far');
     // ...whatever its toString says.
-    expect(describeError(Object.assign(new Error('real'), { toString: () => 'decoy' }))).toBe('Error: real');
+    expect(describeValue(Object.assign(new Error('real'), { toString: () => 'decoy' }))).toBe('Error: real');
   });
 
   it('reads a symbol as its description, or says it is a symbol', () => {
-    expect(describeError(Symbol('stop'))).toBe('stop');
-    expect(describeError(Symbol())).toBe('a symbol');
+    expect(describeValue(Symbol('stop'))).toBe('stop');
+    expect(describeValue(Symbol())).toBe('a symbol');
   });
 
   it('reads anything else as String() does, and survives a value that cannot be stringified', () => {
-    expect(describeError('why')).toBe('why');
-    expect(describeError({ toString: () => 'custom' })).toBe('custom');
+    expect(describeValue('why')).toBe('why');
+    expect(describeValue({ toString: () => 'custom' })).toBe('custom');
     const hostile = {
       toString() {
         throw new Error('no');
       },
     };
-    expect(describeError(hostile)).toBe('[object Object]');
+    expect(describeValue(hostile)).toBe('[object Object]');
   });
 });
 

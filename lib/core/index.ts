@@ -32,7 +32,6 @@ export {
   checkDate,
   checkDuration,
   checkOptions,
-  describeValue,
   invalid,
   isAbortSignal,
   isAwaitable,

@@ -1,4 +1,5 @@
 import { observable as symbolObservable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { describeValue } from '../errors';
 
 // Type guards for what users hand to this package, mirroring what RxJS's
 // `from` accepts, and the one way this package reports a bad argument: at the
@@ -61,46 +62,13 @@ export function scheduledState<S>(fn: string, state: S | undefined): S {
   return state;
 }
 
-/** A short description of a bad argument, for an error message; never throws. */
-export function describeValue(value: unknown): string {
-  // A getter or a Proxy trap may throw (`constructor`, `isArray` on a revoked
-  // Proxy): the error about the argument must still be made.
-  try {
-    return describe(value);
-  } catch {
-    return 'a value that cannot be described';
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    case 'object':
-      // An object made with Object.create(null) has no constructor.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-      return `an object (${value.constructor?.name || 'Object'})`;
-    case 'function':
-      return 'a function';
-    case 'undefined':
-    case 'symbol':
-      return String(value);
-    default:
-      // A number, bigint or boolean: primitives, whose String() is their value.
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      return `${typeof value} ${String(value)}`;
-  }
-}
-
 /**
  * Throws the error for a bad argument `name` of `fn`: a TypeError for the
  * wrong kind of value, a RangeError (showing the value as it is) for a value
  * of the right kind out of range.
  */
 export function invalid(fn: string, name: string, expected: string, value: unknown, range = false): never {
-  const got = range ? String(value) : describeValue(value);
+  const got = range ? String(value) : describeValue(value, true);
   throw new (range ? RangeError : TypeError)(`${fn}: \`${name}\` must be ${expected}, got ${got}`);
 }
 
