@@ -49,6 +49,7 @@ const BIG = 1e9; // a deadline that never passes during a benchmark
 const noop = (): void => {};
 const never = NEVER as Observable<number>;
 const dense = (): Observable<number> => range(0, VALUES);
+const identity = (): MonoTypeOperatorFunction<number> => map((x) => x);
 
 function operatorSide(label: string, operator: MonoTypeOperatorFunction<number> | null): Side {
   const apply = (source: Observable<number>) => (operator === null ? source : source.pipe(operator));
@@ -95,6 +96,35 @@ export const rows: readonly Row[] = [
       map((x) => x),
     ),
     pair: operatorSide('none', null),
+    targets: {},
+  },
+  // What any operator that makes a subscriber of its own pays against
+  // finalize, which makes none (it adds its callback to the subscriber it is
+  // given). finalizeCleanup must make one: it holds back `complete` and
+  // `error` until its cleanup has settled. These rows are the floor its
+  // finalize rows are read against.
+  {
+    name: 'reference: map(x => x) vs finalize',
+    ours: operatorSide(
+      'map',
+      map((x) => x),
+    ),
+    pair: operatorSide('finalize', finalize(noop)),
+    targets: {},
+  },
+  {
+    name: 'reference: map(x => x) ×5 vs finalize ×5',
+    ours: operatorSide('map ×5', pipe(identity(), identity(), identity(), identity(), identity())),
+    pair: operatorSide(
+      'finalize ×5',
+      pipe(finalize(noop), finalize(noop), finalize(noop), finalize(noop), finalize(noop)),
+    ),
+    targets: {},
+  },
+  {
+    name: 'reference: of(1), subscribed to its end: map(x => x) vs finalize',
+    ours: { label: 'map', values: null, cycle: of(1).pipe(identity()) },
+    pair: { label: 'finalize', values: null, cycle: of(1).pipe(finalize(noop)) },
     targets: {},
   },
   {
