@@ -217,7 +217,7 @@ class Scope implements CancelScope, Waiter {
     // The source is subscribed through a link, as by any operator of this
     // package: what the source returns while it is being subscribed (a
     // teardown, after an observer closed the scope) is awaited as the rest.
-    const outer = enterOwner(this.runs, { subscribing: null });
+    const outer = enterOwner(this.runs, null);
     try {
       new Link(subscriber, PLAIN as Hooks<T, null>, null).open(input);
     } finally {

@@ -16,6 +16,7 @@ import {
   UNHANDLED,
   type Ending,
   type OwnerSlot,
+  type Teardown,
   type Waiter,
 } from './waiter';
 
@@ -25,18 +26,20 @@ export const ERROR = 1;
 export const CANCEL = 2;
 export type EndKind = typeof COMPLETE | typeof ERROR | typeof CANCEL;
 
-// The life of a link. LIVE: values flow. DETACHED (shieldUntil only): the
-// downstream left but the upstream runs on; values are dropped. ENDING: the
-// upstream is gone and the downstream waits for the outcome, which is held
-// back until every cleanup has settled. ORPHANED: the upstream is ending and
-// nobody downstream listens; the outcome goes to the heir (the canceller whose
-// teardown reached the link) or, without one, to `config.onUnhandledError`.
-// DONE: reported. Only an ENDING or ORPHANED link settles.
+// The life of a link, kept in the lowest bits of its flags. LIVE: values
+// flow. DETACHED (shieldUntil only): the downstream left but the upstream runs
+// on; values are dropped. ENDING: the upstream is gone and the downstream
+// waits for the outcome, which is held back until every cleanup has settled.
+// ORPHANED: the upstream is ending and nobody downstream listens; the outcome
+// goes to the heir (the canceller whose teardown reached the link) or,
+// without one, to `config.onUnhandledError`. DONE: reported. Only an ENDING
+// or ORPHANED link settles. From ENDING on, the link is closed.
 const LIVE = 0;
 const DETACHED = 1;
 const ENDING = 2;
 const ORPHANED = 3;
 const DONE = 4;
+const PHASE = 7;
 
 // Flags of a link. OPENING_CALL: its subscribe call runs (see open).
 // FINISHING: its own finish() work has started. PARKED: settled, and waiting
@@ -46,18 +49,22 @@ const DONE = 4;
 // subscriber torn down meanwhile): it ends at once, and no teardown is
 // ending it; it is adopted only by a link it feeds directly that is still
 // ending (its source subscribing more work into it after it ended), never
-// through its owner.
-const OPENING_CALL = 1;
-const FINISHING = 2;
-const PARKED = 4;
-const STILLBORN = 8;
-const EXPOSED = 16;
+// through its owner. WATCHING: added to the downstream again, to hear if
+// it leaves before the outcome is told (see watchDownstream).
+const OPENING_CALL = 8;
+const FINISHING = 16;
+const PARKED = 32;
+const STILLBORN = 64;
+const EXPOSED = 128;
 /** See Link.shield. */
-const SHIELDED = 32;
+const SHIELDED = 256;
 /** Live, with hooks that look at each value (Hooks.next). */
-const SEES = 64;
+const SEES = 512;
+const WATCHING = 1024;
+/** The link's subscribe call is the outermost: its `subscribing` is the slot of that call (see open). */
+const SLOT = 2048;
 /** The EndKind is kept in the flags, from this bit on. */
-const KIND_SHIFT = 7;
+const KIND_SHIFT = 12;
 
 /**
  * What a link feeds once it has reported or was detached: nothing, so that
@@ -73,13 +80,10 @@ const GONE: Downstream<unknown> = {
   remove() {},
 };
 
-/** Where values go once a link has left LIVE: nowhere. */
-const DROP: Pick<Observer<unknown>, 'next'> = { next() {} };
-
 /**
  * What a link feeds: an RxJS subscriber, or another link (a child of a link
- * that owns children, see {@link Link.child}). Both are a `Subscription`
- * that is also an `Observer`.
+ * that owns children, see {@link Link.child}). Both are an `Observer` that
+ * keeps teardowns as a `Subscription` does.
  */
 export type Downstream<T> = Observer<T> & Pick<Subscription, 'closed' | 'add' | 'remove'>;
 
@@ -166,13 +170,24 @@ export const PLAIN: Hooks<unknown, null> = hooks({});
  * cycle paid V8's megamorphic lookups: measured 2–5× slower once every
  * operator had run in one process.)
  *
- * It is a `Subscription` that is also an `Observer`, which RxJS's `subscribe`
+ * It is an `Observer` that is also a subscription in all but its class (it
+ * has `closed`, `add`, `remove` and `unsubscribe`), which RxJS's `subscribe`
  * takes as a ready-made subscriber: values reach `next` with no wrapper in
  * between, the source's teardown is added to the link itself, and the link is
  * added to its downstream subscriber so a downstream unsubscribe reaches it
  * (and stops a synchronous source looping on `subscriber.closed`). Only public
  * RxJS API is used, and one protected field it documents for subclasses
  * (`Subscriber.destination`, read by {@link adopter}).
+ *
+ * It does not extend RxJS's `Subscription`, to cost each subscription less:
+ * its teardowns are one field (nothing, one, or an array of several), so a
+ * link that feeds a link makes no array, and whether it is closed is read
+ * from its phase. What RxJS's `Subscription` does for a child through its
+ * parents, a link does for itself: it leaves its downstream's teardowns when
+ * it closes by itself (see end). RxJS's subscriptions added to a link cannot
+ * do the same without its private API: one that has closed meanwhile is let
+ * go when the next teardown is added after it (see add), or when the link
+ * ends.
  *
  * An operator creates one per subscription and calls {@link Link.open}, which
  * joins the downstream and calls the operator's `start` hook to subscribe its
@@ -184,22 +199,25 @@ export const PLAIN: Hooks<unknown, null> = hooks({});
  * operator's own `finish` work, and only then reports. A link is a waiter
  * itself, so this costs no allocation on the common, synchronous path.
  */
-export class Link<T, S = unknown> extends Subscription implements Observer<T>, Waiter, Ending, OwnerSlot {
-  private phase = LIVE;
+export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerSlot {
+  /**
+   * The phase (LIVE, …), OPENING_CALL, FINISHING, … and the EndKind: one
+   * field, as every field of a link costs each subscription.
+   */
+  private flags = LIVE;
   /**
    * Pieces of work the outcome waits for: the subscribe call itself (see
    * open), the teardown, cleanups, `finish`.
    */
   private running = 0;
-  /** OPENING_CALL, FINISHING, … and the EndKind: one field, as every field of a link costs each subscription. */
-  private flags = 0;
+  /**
+   * What the link's teardown runs, in the order it was added: nothing, one
+   * teardown, or an array of them once there are several (so a link that
+   * feeds a link, the usual chain, costs its downstream no array).
+   */
+  private teardowns: Teardown | Teardown[] | null = null;
   private failures: unknown[] | null = null;
   private heir: Waiter | null = null;
-  /**
-   * Registered on the downstream while it waits for the outcome, when a
-   * teardown it did not start could tear the downstream down (see expose).
-   */
-  private watch: (() => void) | null = null;
   /**
    * The cancel reason upstream cleanups see: the canceller's reason, or the
    * source's error when an error ends the rest of the upstream.
@@ -207,20 +225,14 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   reason: unknown = UNSUBSCRIBED;
   /** What the link feeds; GONE once it has reported (or was detached). */
   destination: Downstream<T>;
-  /** What the link was subscribed for (see subscribingOwner in waiter.ts). */
-  readonly owner: object | null;
-  /** The owner slot of the subscribe call this link is the outermost of (see enterOwner). */
-  subscribing: object | null = null;
   /**
-   * Where values go: the downstream while the link is live, DROP after. A
-   * field rather than a phase check in `next`, because the check was half of
-   * the link's cost per value (measured in bench/). Only ever a downstream or
-   * DROP: an operator that looks at values does it through its `next` hook,
-   * so the call here sees no more shapes than the subscribers a link feeds
-   * (a value sink of each operator's own class here made it megamorphic,
-   * and a chain of 5 links 60 % slower per value).
+   * What the link was subscribed for (see subscribingOwner in waiter.ts), as
+   * {@link Link.owner} tells it; and while the link's own subscribe call is
+   * the outermost (SLOT), the slot of that call (see enterOwner): such a link
+   * was made with nothing subscribing, so its owner is null meanwhile, and
+   * the field is free.
    */
-  private valueSink: Pick<Observer<T>, 'next'>;
+  subscribing: object | null;
   private readonly hooks: Hooks<T, S>;
   /**
    * The operator's: its settings, or this subscription's own state. Let go
@@ -231,13 +243,21 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   state: S;
 
   constructor(destination: Downstream<T>, hooks: Hooks<T, S>, state: S) {
-    super();
     this.destination = destination;
-    this.valueSink = destination;
-    this.owner = subscribingOwner();
+    this.subscribing = subscribingOwner();
     this.hooks = hooks;
     this.state = state;
     if (hooks.seesValues) this.flags = SEES;
+  }
+
+  /** What the link was subscribed for (see subscribingOwner in waiter.ts). */
+  get owner(): object | null {
+    return (this.flags & SLOT) === 0 ? this.subscribing : null;
+  }
+
+  /** True once the upstream is ending (its teardown has started), as RxJS's `closed` after `unsubscribe()`. */
+  get closed(): boolean {
+    return (this.flags & PHASE) >= ENDING;
   }
 
   /**
@@ -267,12 +287,16 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     this.running = 1;
     if (this.destination.closed) this.flags |= STILLBORN;
     this.destination.add(this);
-    if (this.phase !== LIVE) {
+    if ((this.flags & PHASE) !== LIVE) {
       this.opened();
       return;
     }
     this.flags |= OPENING_CALL;
-    const outer = enterOwner(this, this);
+    const owner = this.subscribing;
+    // A link made with nothing subscribing is the slot of its own subscribe
+    // call, if that is the outermost (enterOwner writes itself there then).
+    const outer = enterOwner(this, owner === null ? this : null);
+    if (owner === null && this.subscribing === this) this.flags |= SLOT;
     // A neighbour may throw out of the subscribe call (a `tap` whose
     // `subscribe` callback throws, a scheduler's schedule, a signal's
     // addEventListener): RxJS reports the error, and the link must still
@@ -284,8 +308,12 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
       this.hooks.start(this, source);
       threw = false;
     } finally {
-      if (threw) abandonOwner(this, this.owner);
+      if (threw) abandonOwner(outer, owner);
       else leaveOwner(outer);
+      if ((this.flags & SLOT) !== 0) {
+        this.flags &= ~SLOT;
+        this.subscribing = null;
+      }
       this.opened();
     }
   }
@@ -295,11 +323,16 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     this.flags &= ~OPENING_CALL;
     // release(), written out: called here it was not inlined (a group's
     // cycle measured 6% more instructions).
-    if (--this.running === 0 && (this.phase === ENDING || this.phase === ORPHANED)) this.settle();
+    if (--this.running === 0 && this.settling()) this.settle();
     if ((this.flags & EXPOSED) !== 0) this.conceal();
   }
 
   /**
+   * Adds a teardown the link's own teardown runs (RxJS's source teardown,
+   * the subscriber of an operator upstream, a trigger's watcher), as
+   * `Subscription.add` does: nothing, the link itself and a closed
+   * `Subscription` are ignored.
+   *
    * A teardown added after the link closed (its source was still inside its
    * subscribe function when the link ended) is run at once, as RxJS does, but
    * as the rest of the upstream was: under this link as the waiter while it
@@ -307,22 +340,45 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * asynchronous cleanup that joins late is awaited too, and never throwing,
    * so its error is not lost in a closed downstream.
    */
-  override add(teardown: TeardownLogic): void {
-    if (!this.closed) {
-      super.add(teardown);
+  add(teardown: TeardownLogic): void {
+    if (!teardown || teardown === this || isClosedSubscription(teardown)) return;
+    if (this.closed) {
+      this.runLate(teardown);
       return;
     }
-    // What RxJS's add ignores (a source that returned nothing).
-    if (!teardown || teardown === this) return;
-    const late = new Subscription();
-    late.add(teardown);
-    if (this.phase === DONE) {
-      teardownFor(UNHANDLED, late);
+    const teardowns = this.teardowns;
+    if (teardowns === null) {
+      this.teardowns = teardown;
+    } else if (!Array.isArray(teardowns)) {
+      // One that closed by itself since (RxJS's subscribers and actions do)
+      // is let go rather than kept to the end.
+      this.teardowns = isClosedSubscription(teardowns) ? teardown : [teardowns, teardown];
+    } else {
+      const last = teardowns.length - 1;
+      if (isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
+      else teardowns.push(teardown);
+    }
+  }
+
+  private runLate(teardown: Teardown): void {
+    if ((this.flags & PHASE) === DONE) {
+      teardownFor(UNHANDLED, teardown);
       return;
     }
     this.hold();
-    teardownFor(this, late);
+    teardownFor(this, teardown);
     this.release();
+  }
+
+  /** Takes `teardown` out of what the link's teardown runs (once, if added twice), as `Subscription.remove` does. */
+  remove(teardown: Teardown): void {
+    const teardowns = this.teardowns;
+    if (teardowns === teardown) {
+      this.teardowns = null;
+    } else if (Array.isArray(teardowns)) {
+      const at = teardowns.indexOf(teardown);
+      if (at >= 0) teardowns.splice(at, 1);
+    }
   }
 
   /**
@@ -330,22 +386,30 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * triggers and its source only while its link is live.
    */
   get live(): boolean {
-    return this.phase === LIVE;
+    return (this.flags & PHASE) === LIVE;
   }
 
   /** True while the upstream runs, whether or not the downstream still listens. */
   get upstreamRunning(): boolean {
-    return this.phase === LIVE || this.phase === DETACHED;
+    return (this.flags & PHASE) <= DETACHED;
+  }
+
+  private settling(): boolean {
+    const phase = this.flags & PHASE;
+    return phase === ENDING || phase === ORPHANED;
   }
 
   next(value: T): void {
-    if ((this.flags & SEES) === 0) this.valueSink.next(value);
-    else this.hooks.next(this, value);
+    // One test on the usual path: live, and no hook looks at values. (SEES is
+    // set only while live.)
+    const flags = this.flags;
+    if ((flags & (PHASE | SEES)) === LIVE) this.destination.next(value);
+    else if ((flags & SEES) !== 0) this.hooks.next(this, value);
   }
 
   /** Sends `value` to the downstream while the link is live (for a `next` hook). */
   emit(value: T): void {
-    if (this.phase === LIVE) this.destination.next(value);
+    if ((this.flags & PHASE) === LIVE) this.destination.next(value);
   }
 
   error(error: unknown): void {
@@ -353,7 +417,7 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     // While the link is ending, an error is part of that ending and travels
     // with its outcome; after it, nobody is left to receive it: RxJS would
     // drop it silently, this package reports it.
-    else if (this.phase !== DONE) this.fail(error);
+    else if ((this.flags & PHASE) !== DONE) this.fail(error);
     else reportUnhandledError(error);
   }
 
@@ -367,8 +431,13 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * there is one (see {@link adopter}). It waits for this link as for any
    * cleanup.
    */
-  override unsubscribe(): void {
-    if (this.phase !== LIVE) return;
+  unsubscribe(): void {
+    const phase = this.flags & PHASE;
+    if (phase !== LIVE) {
+      // Added to the downstream again while ending: it is leaving.
+      if (phase === ENDING && (this.flags & WATCHING) !== 0) this.downstreamLeft();
+      return;
+    }
     if ((this.flags & SHIELDED) !== 0) {
       this.hooks.leave(this);
       // (The hook may have detached or stopped it.)
@@ -412,11 +481,12 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * still there, or for the heir if the link was detached.
    */
   stop(kind: EndKind, reason: unknown): void {
-    if (this.phase === LIVE) {
+    const phase = this.flags & PHASE;
+    if (phase === LIVE) {
       this.leave(ENDING);
       this.expose();
-    } else if (this.phase === DETACHED) {
-      this.phase = ORPHANED;
+    } else if (phase === DETACHED) {
+      this.flags = (this.flags & ~PHASE) | ORPHANED;
     } else {
       return;
     }
@@ -438,7 +508,7 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
    * Only a live link is detached.
    */
   detach(heir: Waiter | null): void {
-    if (this.phase !== LIVE) return;
+    if (!this.live) return;
     this.leave(DETACHED);
     this.adopt(heir);
     // The downstream is gone: do not keep it alive while the work runs on.
@@ -451,10 +521,9 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     heir?.hold();
   }
 
+  /** Leaves LIVE: values are dropped from now on. */
   private leave(phase: typeof ENDING | typeof DETACHED | typeof ORPHANED): void {
-    this.phase = phase;
-    this.valueSink = DROP;
-    this.flags &= ~SEES;
+    this.flags = (this.flags & ~(PHASE | SEES)) | phase;
   }
 
   /** How the subscription ended; `reason` says with what. */
@@ -466,7 +535,13 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     this.flags |= kind << KIND_SHIFT;
     this.reason = reason;
     this.running++; // the synchronous teardown itself
-    teardownFor(this, this);
+    // Closed now: out of the downstream's teardowns, as an RxJS subscription
+    // leaves its parents' (a no-op when the downstream's own teardown is
+    // what reached it); a watch added meanwhile stays (see watchDownstream).
+    this.destination.remove(this);
+    const teardowns = this.teardowns;
+    this.teardowns = null;
+    teardownFor(this, teardowns);
     this.release();
     // The subscribe call, if it still runs, is part of the synchronous ending.
     if ((this.flags & (EXPOSED | OPENING_CALL)) === EXPOSED) this.conceal();
@@ -517,7 +592,7 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   }
 
   release(): void {
-    if (--this.running === 0 && (this.phase === ENDING || this.phase === ORPHANED)) this.settle();
+    if (--this.running === 0 && this.settling()) this.settle();
   }
 
   private settle(): void {
@@ -532,15 +607,15 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   }
 
   // The link closes itself when its upstream ends, which takes it out of the
-  // downstream's finalizers; yet until it has reported, it must learn if the
+  // downstream's teardowns; yet until it has reported, it must learn if the
   // downstream leaves, to hand its outcome to the canceller whose teardown
   // reached the downstream. While its ending runs synchronously it is
   // *exposed*: on a stack that every teardown starting meanwhile looks at.
   // Its own teardown, and those of the cancel it is part of, leave it be; any
   // other (a cancel fired by its own upstream `finalize` or cleanup, which is
   // user code: `stop.next()`, `scope.close()`) makes it watch its downstream.
-  // It also watches once its ending goes on asynchronously. So the watch, a
-  // closure registered on the downstream, is paid for only where it may fire.
+  // It also watches once its ending goes on asynchronously. So the watch, an
+  // `add` and a `remove` on the downstream, is paid for only where it may fire.
   private expose(): void {
     this.push();
     // Ended in the middle of a teardown (a cancel fired from a cleanup that
@@ -551,7 +626,7 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   /** Off the stack; if the outcome is still to come, it comes asynchronously: watch. */
   private conceal(): void {
     this.pop();
-    if (this.phase === ENDING && this.watch === null) this.watchDownstream();
+    if ((this.flags & (PHASE | WATCHING)) === ENDING) this.watchDownstream();
   }
 
   private push(): void {
@@ -565,26 +640,31 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
   }
 
   teardownStarts(waiter: Waiter): void {
-    if (this.phase !== ENDING || this.watch !== null) return;
+    if ((this.flags & (PHASE | WATCHING)) !== ENDING) return;
     // Its own teardown, or that of a link its own teardown reached.
     for (let each: unknown = waiter; each instanceof Link; each = each.heir) if (each === this) return;
     this.watchDownstream();
   }
 
+  /**
+   * The watch: the link joins its downstream's teardowns again, so that the
+   * downstream leaving calls its `unsubscribe` while it is ENDING (then
+   * {@link downstreamLeft}). A downstream already closed calls it at once.
+   */
   private watchDownstream(): void {
-    const destination = this.destination;
-    const watch = (): void => {
-      if (this.phase !== ENDING) return;
-      const heir = adopter(destination, this.owner);
-      this.phase = ORPHANED;
-      this.adopt(heir);
-      if ((this.flags & PARKED) !== 0) {
-        this.flags &= ~PARKED;
-        this.deliver();
-      }
-    };
-    this.watch = watch;
-    destination.add(watch);
+    this.flags |= WATCHING;
+    this.destination.add(this);
+  }
+
+  /** The downstream left while the link was ending: the outcome goes to the canceller that tore it down, if any. */
+  private downstreamLeft(): void {
+    const heir = adopter(this.destination, this.owner);
+    this.flags = (this.flags & ~PHASE) | ORPHANED;
+    this.adopt(heir);
+    if ((this.flags & PARKED) !== 0) {
+      this.flags &= ~PARKED;
+      this.deliver();
+    }
   }
 
   private deliver(): void {
@@ -595,29 +675,35 @@ export class Link<T, S = unknown> extends Subscription implements Observer<T>, W
     // there. So the link waits for that teardown to reach its downstream, as
     // if it had arrived first: the watch then hands the outcome to whoever
     // that teardown's canceller is (see watchDownstream).
-    if (this.phase === ENDING && droppedAt(this.destination) !== null) {
+    const phase = this.flags & PHASE;
+    if (phase === ENDING && droppedAt(this.destination) !== null) {
       this.flags |= PARKED;
-      if (this.watch === null) this.watchDownstream();
+      if ((this.flags & WATCHING) === 0) this.watchDownstream();
       return;
     }
     const destination = this.destination;
     const failures = this.failures;
     const heir = this.heir;
-    const watch = this.watch;
     // Nothing is held past the end: not the downstream, not the failures.
     this.destination = GONE;
     this.failures = null;
     this.heir = null;
-    this.watch = null;
-    if (watch !== null) destination.remove(watch);
+    if ((this.flags & WATCHING) !== 0) {
+      this.flags &= ~WATCHING;
+      destination.remove(this);
+    }
     if ((this.flags & EXPOSED) !== 0) this.pop();
-    const listening = this.phase === ENDING;
     // (A detached link has no destination any more: it is ORPHANED here.)
-    this.phase = DONE;
-    if (listening) this.hooks.report(this, destination, failures);
+    this.flags = (this.flags & ~PHASE) | DONE;
+    if (phase === ENDING) this.hooks.report(this, destination, failures);
     else this.hooks.orphaned(this, heir ?? UNHANDLED, failures);
     this.reason = undefined;
     // No hook runs after this one (see state).
     (this as Link<T, S | undefined>).state = undefined;
   }
+}
+
+/** A `Subscription` (RxJS's, which knows when it has closed) that has closed. */
+function isClosedSubscription(teardown: Teardown): boolean {
+  return teardown instanceof Subscription && teardown.closed;
 }

@@ -1,7 +1,7 @@
 import { from, Subscription, type Observable, type Observer, type SchedulerLike, type TeardownLogic } from 'rxjs';
 import { checkDuration, invalid, isAbortSignal, isObservableInput, isScheduler, scheduledState } from './inputs';
 import { reportUnhandledError } from './report';
-import { subscribeOwned, type OwnerSlot } from './waiter';
+import { subscribeOwned } from './waiter';
 
 /**
  * Something that fires once: the first value of an ObservableInput, an
@@ -13,8 +13,8 @@ export type Trigger =
   | { readonly kind: 'signal'; readonly signal: AbortSignal }
   | { readonly kind: 'delay'; readonly ms: number; readonly scheduler: SchedulerLike };
 
-/** What a trigger tells when it fires or fails. */
-export interface TriggerOwner extends Subscription, OwnerSlot {
+/** What a trigger tells when it fires or fails; what it subscribes or listens to is added to it. */
+export interface TriggerOwner extends Pick<Subscription, 'add'> {
   fire(value: unknown): void;
   triggerFailed(error: unknown): void;
 }
@@ -67,7 +67,7 @@ export function watchTrigger(owner: TriggerOwner, trigger: Trigger): void {
 export function watchValues(owner: TriggerOwner, source: Observable<unknown>): void {
   const watcher = new ValueWatcher(owner);
   owner.add(watcher);
-  subscribeOwned(owner, source, watcher, owner);
+  subscribeOwned(owner, source, watcher);
 }
 
 function fireDelay(state?: { owner: TriggerOwner; ms: number }): void {

@@ -1,4 +1,4 @@
-import { Subscription, UnsubscriptionError, type Observable, type Observer } from 'rxjs';
+import { UnsubscriptionError, type Observable, type Observer, type Subscription, type Unsubscribable } from 'rxjs';
 import { UNSUBSCRIBED } from '../errors';
 import { reportUnhandledError } from './report';
 
@@ -106,15 +106,17 @@ const OUTERMOST = {};
  * given what this returns. Calls nest, as the subscribe calls they wrap do.
  *
  * The outermost call keeps the owner in `slot`, an object made for that call
- * (a link opening: the link itself), and nested calls write there. So the
- * long-lived global slot is written only by the outermost call: a write of a
- * newly made object into a long-lived one costs V8 a remembered-set entry
- * each time, which measured a fifth of a chain of links' subscribe.
+ * (a link opening at top level: the link itself; with none given, one is
+ * made here, and only then), and nested calls write there. So the long-lived
+ * global slot is written only by the outermost call: a write of a newly made
+ * object into a long-lived one costs V8 a remembered-set entry each time,
+ * which measured a fifth of a chain of links' subscribe.
  */
-export function enterOwner(owner: object | null, slot: OwnerSlot): object | null {
+export function enterOwner(owner: object | null, slot: OwnerSlot | null): object | null {
   const { owning } = ambient;
   if (owning === null) {
-    slot.subscribing = owner;
+    if (slot === null) slot = { subscribing: owner };
+    else slot.subscribing = owner;
     ambient.owning = slot;
     return OUTERMOST;
   }
@@ -130,24 +132,23 @@ export function leaveOwner(outer: object | null): void {
 
 /**
  * For a subscribe call that threw before it could call {@link leaveOwner}:
- * `slot` is what it gave {@link enterOwner}, `outer` the owner before it.
+ * `outer` is what {@link enterOwner} returned it, `owner` the owner before it.
  */
-export function abandonOwner(slot: OwnerSlot, outer: object | null): void {
+export function abandonOwner(outer: object | null, owner: object | null): void {
   const { owning } = ambient;
-  if (owning === slot) ambient.owning = null;
-  else if (owning !== null) owning.subscribing = outer;
+  if (outer === OUTERMOST) ambient.owning = null;
+  else if (owning !== null) owning.subscribing = owner;
 }
 
 /**
  * Subscribes `subscriber` to `source` with `owner` as the {@link subscribingOwner}.
- * `slot` is what {@link enterOwner} may keep it in; `owner` itself when it is
- * one and not in its own subscribe call (a link), which saves an allocation.
+ * `slot` is what {@link enterOwner} may keep it in (see there).
  */
 export function subscribeOwned<T>(
   owner: object | null,
   source: Observable<T>,
   subscriber: Partial<Observer<T>>,
-  slot: OwnerSlot = { subscribing: null },
+  slot: OwnerSlot | null = null,
 ): void {
   const outer = enterOwner(owner, slot);
   try {
@@ -278,17 +279,17 @@ export const UNHANDLED: Waiter = {
   release() {},
 };
 
-// Called with .call(subscription): unbound on purpose.
-// eslint-disable-next-line @typescript-eslint/unbound-method
-const plainUnsubscribe = Subscription.prototype.unsubscribe;
+/** What a subscription runs when it ends: a function, or something to unsubscribe. */
+export type Teardown = Unsubscribable | (() => void);
 
 /**
- * Unsubscribes `subscription` (bypassing any override of `unsubscribe` it has)
- * with `waiter` as the ambient waiter. Errors thrown by finalizers, including
- * plain RxJS ones such as `finalize`, become the waiter's failures: an
- * `unsubscribe()` made by this package never throws.
+ * Runs `teardown` (one, or several in order) with `waiter` as the ambient
+ * waiter. Errors thrown by them, including plain RxJS finalizers such as
+ * `finalize` (a subscription's `UnsubscriptionError` gives its `errors`),
+ * become the waiter's failures: an `unsubscribe()` made by this package never
+ * throws.
  */
-export function teardownFor(waiter: Waiter, subscription: Subscription): void {
+export function teardownFor(waiter: Waiter, teardown: Teardown | readonly Teardown[] | null): void {
   const { waiters, endings } = ambient;
   // (One that settles on being told may leave the stack meanwhile.)
   for (let i = endings.length - 1; i >= 0; i--) if (i < endings.length) endings[i].teardownStarts(waiter);
@@ -300,12 +301,26 @@ export function teardownFor(waiter: Waiter, subscription: Subscription): void {
   for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i] === waiter) push = false;
   if (push) waiters.push(waiter);
   try {
-    plainUnsubscribe.call(subscription);
-  } catch (error) {
-    failAll(waiter, error);
+    // Each one runs whatever the ones before it threw, as RxJS runs a
+    // subscription's finalizers.
+    if (isTeardownList(teardown)) for (const each of teardown) run(waiter, each);
+    else if (teardown !== null) run(waiter, teardown);
   } finally {
     // Every teardown nested in this one has taken its own waiter off.
     if (push) waiters.pop();
+  }
+}
+
+function isTeardownList(teardown: Teardown | readonly Teardown[] | null): teardown is readonly Teardown[] {
+  return Array.isArray(teardown);
+}
+
+function run(waiter: Waiter, teardown: Teardown): void {
+  try {
+    if (typeof teardown === 'function') teardown();
+    else teardown.unsubscribe();
+  } catch (error) {
+    failAll(waiter, error);
   }
 }
 
