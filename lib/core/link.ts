@@ -211,12 +211,16 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
    */
   private running = 0;
   /**
-   * What the link's teardown runs, in the order it was added: nothing, one
-   * teardown, or an array of them once there are several (so a link that
-   * feeds a link, the usual chain, costs its downstream no array).
+   * Until the link closes, what its teardown runs, in the order it was
+   * added: nothing, one teardown, or an array of them once there are
+   * several (so a link that feeds a link, the usual chain, costs its
+   * downstream no array). Once it has closed, the failures its ending
+   * collects: nothing, or an array of them. One field for both, as every
+   * field costs each subscription: the teardown takes what it runs before
+   * anything can fail (a link is a waiter, and is failed, only once its
+   * ending has started), and a teardown added later runs at once.
    */
-  private teardowns: Teardown | Teardown[] | null = null;
-  private failures: unknown[] | null = null;
+  private held: Teardown | unknown[] | null = null;
   private heir: Waiter | null = null;
   /**
    * The cancel reason upstream cleanups see: the canceller's reason, or the
@@ -346,13 +350,13 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
       this.runLate(teardown);
       return;
     }
-    const teardowns = this.teardowns;
+    const teardowns = this.held;
     if (teardowns === null) {
-      this.teardowns = teardown;
+      this.held = teardown;
     } else if (!Array.isArray(teardowns)) {
       // One that closed by itself since (RxJS's subscribers and actions do)
       // is let go rather than kept to the end.
-      this.teardowns = isClosedSubscription(teardowns) ? teardown : [teardowns, teardown];
+      this.held = isClosedSubscription(teardowns) ? teardown : [teardowns, teardown];
     } else {
       const last = teardowns.length - 1;
       if (isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
@@ -372,9 +376,11 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
   /** Takes `teardown` out of what the link's teardown runs (once, if added twice), as `Subscription.remove` does. */
   remove(teardown: Teardown): void {
-    const teardowns = this.teardowns;
+    // (Once closed, the teardowns have run, and `held` is the failures.)
+    if (this.closed) return;
+    const teardowns = this.held;
     if (teardowns === teardown) {
-      this.teardowns = null;
+      this.held = null;
     } else if (Array.isArray(teardowns)) {
       const at = teardowns.indexOf(teardown);
       if (at >= 0) teardowns.splice(at, 1);
@@ -539,8 +545,8 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     // leaves its parents' (a no-op when the downstream's own teardown is
     // what reached it); a watch added meanwhile stays (see watchDownstream).
     this.destination.remove(this);
-    const teardowns = this.teardowns;
-    this.teardowns = null;
+    const teardowns = this.held as Teardown | Teardown[] | null;
+    this.held = null;
     teardownFor(this, teardowns);
     this.release();
     // The subscribe call, if it still runs, is part of the synchronous ending.
@@ -588,7 +594,10 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
   }
 
   fail(error: unknown): void {
-    (this.failures ??= []).push(error);
+    // Only ever failed once closed (see held).
+    const failures = this.held as unknown[] | null;
+    if (failures === null) this.held = [error];
+    else failures.push(error);
   }
 
   release(): void {
@@ -682,11 +691,11 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
       return;
     }
     const destination = this.destination;
-    const failures = this.failures;
+    const failures = this.held as unknown[] | null;
     const heir = this.heir;
     // Nothing is held past the end: not the downstream, not the failures.
     this.destination = GONE;
-    this.failures = null;
+    this.held = null;
     this.heir = null;
     if ((this.flags & WATCHING) !== 0) {
       this.flags &= ~WATCHING;
@@ -704,6 +713,6 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 }
 
 /** A `Subscription` (RxJS's, which knows when it has closed) that has closed. */
-function isClosedSubscription(teardown: Teardown): boolean {
+function isClosedSubscription(teardown: unknown): boolean {
   return teardown instanceof Subscription && teardown.closed;
 }
