@@ -276,8 +276,7 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
   /**
    * Joins the downstream's teardown and subscribes (the `start` hook); the
-   * operator calls it once, right after constructing the link (and giving it
-   * a value sink, if any). Joining is not done in the constructor because a
+   * operator calls it once, right after constructing the link. Joining is not done in the constructor because a
    * downstream that is already closed runs the link's teardown at once, and
    * the operator's state may not be ready yet (timeoutCancel's Timing makes
    * its link in its own constructor).
