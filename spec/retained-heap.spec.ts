@@ -1,5 +1,5 @@
-import { Subject } from 'rxjs';
-import { finalizeCleanup } from '../lib';
+import { repeat, Subject, take, VirtualTimeScheduler } from 'rxjs';
+import { finalizeCleanup, timeoutCancel } from '../lib';
 import { cases, leaky, noTrack } from '../test-support/leak-scenarios';
 import { retainedBytesPerCycle } from '../test-support/leaks';
 
@@ -22,6 +22,32 @@ describe('retained heap', () => {
       expect(await retainedBytesPerCycle(() => run(noTrack))).toBeLessThanOrEqual(8);
     },
   );
+
+  // A link is not an RxJS Subscription: what RxJS adds to it (an upstream
+  // operator's subscriber, a scheduled action) cannot take itself out when
+  // it closes, as it does from a Subscription. A link that lives on while
+  // such subscriptions close and are replaced must not keep them all.
+  describe('a subscription that lives on', () => {
+    it('keeps nothing per resubscription of a repeat upstream', async () => {
+      const values = new Subject<number>();
+      const subscription = values.pipe(take(1), repeat(), finalizeCleanup(noop)).subscribe(noop);
+      expect(await retainedBytesPerCycle(() => values.next(1))).toBeLessThanOrEqual(8);
+      subscription.unsubscribe();
+    });
+
+    it("keeps nothing per re-armed check of timeoutCancel's each", async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const values = new Subject<number>();
+      const subscription = values.pipe(timeoutCancel({ each: 1e9, scheduler })).subscribe(noop);
+      const cycle = () => {
+        // A value at a new instant moves the deadline: the check is replaced.
+        scheduler.frame++;
+        values.next(1);
+      };
+      expect(await retainedBytesPerCycle(cycle)).toBeLessThanOrEqual(8);
+      subscription.unsubscribe();
+    });
+  });
 
   describe('the check can fail', () => {
     it('finds the retained heap of an operator that keeps every subscription', async () => {
