@@ -47,6 +47,18 @@ describe('retained heap', () => {
       expect(await retainedBytesPerCycle(cycle)).toBeLessThanOrEqual(8);
       subscription.unsubscribe();
     });
+
+    it('keeps nothing when both interleave (a repeat upstream of a re-armed check)', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const values = new Subject<number>();
+      const subscription = values.pipe(take(1), repeat(), timeoutCancel({ each: 1e9, scheduler })).subscribe(noop);
+      const cycle = () => {
+        scheduler.frame++;
+        values.next(1);
+      };
+      expect(await retainedBytesPerCycle(cycle)).toBeLessThanOrEqual(8);
+      subscription.unsubscribe();
+    });
   });
 
   describe('the check can fail', () => {

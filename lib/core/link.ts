@@ -186,8 +186,8 @@ export const PLAIN: Hooks<unknown, null> = hooks({});
  * parents, a link does for itself: it leaves its downstream's teardowns when
  * it closes by itself (see end). RxJS's subscriptions added to a link cannot
  * do the same without its private API: one that has closed meanwhile is let
- * go when the next teardown is added after it (see add), or when the link
- * ends.
+ * go when the next teardown is added after it, or in a sweep as they pile up
+ * (see add), or when the link ends.
  *
  * An operator creates one per subscription and calls {@link Link.open}, which
  * joins the downstream and calls the operator's `start` hook to subscribe its
@@ -358,8 +358,16 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
       this.held = isClosedSubscription(teardowns) ? teardown : [teardowns, teardown];
     } else {
       const last = teardowns.length - 1;
-      if (isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
-      else teardowns.push(teardown);
+      if (isClosedSubscription(teardowns[last])) {
+        teardowns[last] = teardown;
+        return;
+      }
+      teardowns.push(teardown);
+      // Closed ones elsewhere (a repeat's resubscriptions interleaved with
+      // re-armed actions) are let go in one sweep each time RxJS's
+      // subscriptions have doubled the array: constant time per add, spread.
+      const length = teardowns.length;
+      if (length >= 4 && (length & (length - 1)) === 0 && teardown instanceof Subscription) letGoClosed(teardowns);
     }
   }
 
@@ -709,6 +717,13 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     // No hook runs after this one (see state).
     (this as Link<T, S | undefined>).state = undefined;
   }
+}
+
+/** Takes the closed subscriptions out of `teardowns`, keeping the others in order. */
+function letGoClosed(teardowns: unknown[]): void {
+  let kept = 0;
+  for (const each of teardowns) if (!isClosedSubscription(each)) teardowns[kept++] = each;
+  teardowns.length = kept;
 }
 
 /** A `Subscription` (RxJS's, which knows when it has closed) that has closed. */
