@@ -125,6 +125,46 @@ describe('a source that ends while it is being subscribed', () => {
   });
 });
 
+describe('a source that unsubscribes its own subscriber after it ended', () => {
+  // The subscriber a source gets is the operator's own (RxJS hands it over
+  // as it is): a source may call its unsubscribe() once it has completed or
+  // failed. While the cleanup runs, that is not the downstream leaving: the
+  // downstream still hears the outcome, when the cleanup has settled.
+  it.each([
+    ['completed', '--|', undefined],
+    ['failed', '--#', boom],
+  ])('%s, then unsubscribed it while the cleanup runs: the outcome still arrives', (_name, expected, error) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const cleanup =     cold('--|');
+      const cleanupSubs = '^-!';
+      const source = new Observable<never>((subscriber) => {
+        if (error === undefined) subscriber.complete();
+        else subscriber.error(error);
+        timer(1).subscribe(() => subscriber.unsubscribe());
+      });
+      expectObservable(source.pipe(finalizeCleanup(() => cleanup))).toBe(expected, undefined, error);
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+
+  it('the downstream leaving after that is still the downstream leaving: the cleanup sees it end the wait', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const cleanup =     cold('----|');
+      const cleanupSubs = '^---!';
+      const source = new Observable<never>((subscriber) => {
+        subscriber.complete();
+        timer(1).subscribe(() => subscriber.unsubscribe());
+      });
+      // The downstream leaves at frame 2: nothing more reaches it, and the
+      // cleanup runs on to its end (nobody to tell, no failure to report).
+      expectObservable(source.pipe(finalizeCleanup(() => cleanup)), '--!').toBe('---');
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+});
+
 describe('a cleanup that settles in the very frame of its timeout is in time', () => {
   it('an Observable cleanup', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {

@@ -447,8 +447,11 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
   unsubscribe(): void {
     const phase = this.flags & PHASE;
     if (phase !== LIVE) {
-      // Added to the downstream again while ending: it is leaving.
-      if (phase === ENDING && (this.flags & WATCHING) !== 0) this.downstreamLeft();
+      // Added to the downstream again while ending (the watch): called by
+      // its teardown, it is leaving. Called by anyone else (a source that
+      // unsubscribes its own subscriber after it ended), the downstream is
+      // still there and waits for the outcome.
+      if (phase === ENDING && (this.flags & WATCHING) !== 0 && this.destination.closed) this.downstreamLeft();
       return;
     }
     if ((this.flags & SHIELDED) !== 0) {
