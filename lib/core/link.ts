@@ -65,6 +65,14 @@ const WATCHING = 1024;
 const SLOT = 2048;
 /** The EndKind is kept in the flags, from this bit on. */
 const KIND_SHIFT = 12;
+/**
+ * How many RxJS subscriptions were added to the array of teardowns since it
+ * was last swept (see add), from this bit on; capped, so the flags stay a
+ * small integer.
+ */
+const ADDS_SHIFT = 14;
+const ADDS_UNIT = 1 << ADDS_SHIFT;
+const ADDS_MAX = (1 << (30 - ADDS_SHIFT)) - 1;
 
 /**
  * What a link feeds once it has reported or was detached: nothing, so that
@@ -353,21 +361,32 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     if (teardowns === null) {
       this.held = teardown;
     } else if (!Array.isArray(teardowns)) {
+      // A Subscription is held once, as RxJS holds it (its scheduled
+      // actions add themselves again each time they run).
+      if (teardowns === teardown && teardown instanceof Subscription) return;
       // One that closed by itself since (RxJS's subscribers and actions do)
       // is let go rather than kept to the end.
       this.held = isClosedSubscription(teardowns) ? teardown : [teardowns, teardown];
     } else {
-      const last = teardowns.length - 1;
-      if (isClosedSubscription(teardowns[last])) {
-        teardowns[last] = teardown;
-        return;
+      if (teardown instanceof Subscription) {
+        if (teardowns[teardowns.length - 1] === teardown) return;
+        // RxJS's subscriptions cannot leave a link when they close (RxJS does
+        // that through its private parent list), and one may come again
+        // later in the array: once half as many of them have been added as
+        // the array holds (and at least 8), the closed ones and the repeats
+        // are let go, in one pass. Constant time per add, spread; what is
+        // kept beyond what is live stays within that bound.
+        const adds = (this.flags >>> ADDS_SHIFT) + 1;
+        if ((adds >= 8 && adds >= teardowns.length >>> 1) || adds === ADDS_MAX) {
+          letGoClosed(teardowns);
+          this.flags &= ADDS_UNIT - 1;
+        } else {
+          this.flags += ADDS_UNIT;
+        }
       }
-      teardowns.push(teardown);
-      // Closed ones elsewhere (a repeat's resubscriptions interleaved with
-      // re-armed actions) are let go in one sweep each time RxJS's
-      // subscriptions have doubled the array: constant time per add, spread.
-      const length = teardowns.length;
-      if (length >= 4 && (length & (length - 1)) === 0 && teardown instanceof Subscription) letGoClosed(teardowns);
+      const last = teardowns.length - 1;
+      if (last >= 0 && isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
+      else teardowns.push(teardown);
     }
   }
 
@@ -381,7 +400,11 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     this.release();
   }
 
-  /** Takes `teardown` out of what the link's teardown runs (once, if added twice), as `Subscription.remove` does. */
+  /**
+   * Takes `teardown` out of what the link's teardown runs, as
+   * `Subscription.remove` does: a Subscription altogether (RxJS holds one
+   * once), anything else once.
+   */
   remove(teardown: Teardown): void {
     // (Once closed, the teardowns have run, and `held` is the failures.)
     if (this.closed) return;
@@ -389,8 +412,14 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     if (teardowns === teardown) {
       this.held = null;
     } else if (Array.isArray(teardowns)) {
-      const at = teardowns.indexOf(teardown);
-      if (at >= 0) teardowns.splice(at, 1);
+      if (teardown instanceof Subscription) {
+        let kept = 0;
+        for (const each of teardowns) if (each !== teardown) teardowns[kept++] = each;
+        teardowns.length = kept;
+      } else {
+        const at = teardowns.indexOf(teardown);
+        if (at >= 0) teardowns.splice(at, 1);
+      }
     }
   }
 
@@ -527,7 +556,10 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     if (!this.live) return;
     this.leave(DETACHED);
     this.adopt(heir);
-    // The downstream is gone: do not keep it alive while the work runs on.
+    // The downstream is gone: do not keep it alive while the work runs on,
+    // nor be kept by it (it may be open: a source that unsubscribed the
+    // link detaches it too).
+    this.destination.remove(this);
     this.destination = GONE;
   }
 
@@ -544,7 +576,7 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
   /** How the subscription ended; `reason` says with what. */
   get kind(): EndKind {
-    return (this.flags >> KIND_SHIFT) as EndKind;
+    return ((this.flags >> KIND_SHIFT) & 3) as EndKind;
   }
 
   private end(kind: EndKind, reason: unknown): void {
@@ -722,10 +754,22 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
   }
 }
 
-/** Takes the closed subscriptions out of `teardowns`, keeping the others in order. */
+/**
+ * Takes out of `teardowns` the RxJS subscriptions that have closed, and any
+ * open one a second time, keeping the others in order.
+ */
 function letGoClosed(teardowns: unknown[]): void {
+  // A repeat is looked for in what is kept so far; past a few dozen, in a set.
+  const seen = teardowns.length > 32 ? new Set<unknown>() : null;
   let kept = 0;
-  for (const each of teardowns) if (!isClosedSubscription(each)) teardowns[kept++] = each;
+  for (const each of teardowns) {
+    if (each instanceof Subscription) {
+      if (each.closed) continue;
+      if (seen === null ? kept > 0 && teardowns.lastIndexOf(each, kept - 1) >= 0 : seen.has(each)) continue;
+      seen?.add(each);
+    }
+    teardowns[kept++] = each;
+  }
   teardowns.length = kept;
 }
 

@@ -1,0 +1,205 @@
+import {
+  bufferTime,
+  Observable,
+  scheduled,
+  Subject,
+  Subscription,
+  windowTime,
+  mergeAll,
+  type SchedulerAction,
+  type SchedulerLike,
+} from 'rxjs';
+import { finalizeCleanup, shieldUntil } from '../lib';
+import { hooks, Link, type Hooks } from '../lib/core';
+
+// A link is a subscription in all but its class (lib/core/link.ts): it keeps
+// its teardowns as RxJS's Subscription keeps its finalizers. Each test states
+// what RxJS's Subscription does, and that a link does the same where it shows:
+// what it tears down, what it keeps alive while it lives, and its leaving its
+// downstream. (Found by an adversarial review of the change that made Link
+// stop extending Subscription.)
+
+const noop = (): void => {};
+
+/** An operator whose subscriptions are plain links, each one handed to `seen`. */
+function plainLink<T>(seen: Link<T, null>[]) {
+  const given: Hooks<T, null> = hooks<T, null>({});
+  return (source: Observable<T>) =>
+    new Observable<T>((destination) => {
+      const link = new Link<T, null>(destination, given, null);
+      seen.push(link);
+      link.open(source);
+    });
+}
+
+/** How many teardowns a live link keeps (its private `held`), for memory checks only. */
+function keptBy(link: object): number {
+  const held = (link as { held?: unknown }).held;
+  return held === null || held === undefined ? 0 : Array.isArray(held) ? held.length : 1;
+}
+
+/**
+ * A scheduler whose actions behave as AsyncAction's: `this.schedule()` from
+ * inside the work re-arms and returns the SAME action (which is what RxJS's
+ * executeSchedule(…, repeat = true) re-adds to its parent every period).
+ */
+class ManualScheduler implements SchedulerLike {
+  time = 0;
+  queue: { readonly due: number; run(): void }[] = [];
+  now(): number {
+    return this.time;
+  }
+  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
+    return new ManualAction<T>(this, work).schedule(state, delay);
+  }
+  advance(ms: number): void {
+    const until = this.time + ms;
+    for (;;) {
+      const due = this.queue.filter((a) => a.due <= until).sort((a, b) => a.due - b.due)[0];
+      if (due === undefined) break;
+      this.time = Math.max(this.time, due.due);
+      due.run();
+    }
+    this.time = until;
+  }
+}
+
+class ManualAction<T> extends Subscription implements SchedulerAction<T> {
+  due = 0;
+  state?: T;
+  constructor(
+    private readonly scheduler: ManualScheduler,
+    private readonly work: (this: SchedulerAction<T>, state?: T) => void,
+  ) {
+    super(() => {
+      const at = this.scheduler.queue.indexOf(this);
+      if (at >= 0) this.scheduler.queue.splice(at, 1);
+    });
+  }
+  schedule(state?: T, delay = 0): Subscription {
+    if (this.closed) return this;
+    this.state = state;
+    this.due = this.scheduler.time + delay;
+    if (!this.scheduler.queue.includes(this)) this.scheduler.queue.push(this);
+    return this;
+  }
+  run(): void {
+    const at = this.scheduler.queue.indexOf(this);
+    if (at >= 0) this.scheduler.queue.splice(at, 1);
+    this.work.call(this, this.state);
+  }
+}
+
+describe('a link keeps its teardowns as Subscription.add does', () => {
+  it('a Subscription added twice and removed once is not torn down with the link (RxJS adds a Subscription once)', () => {
+    const inner = new Subscription();
+    const source = new Observable<number>((subscriber) => {
+      subscriber.add(inner);
+      subscriber.add(inner);
+      subscriber.remove(inner);
+      subscriber.complete();
+    });
+    const log: unknown[] = [];
+    source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['complete']);
+    // Subscription.add ignores a Subscription it already holds, and remove
+    // takes it out: the link's end must not unsubscribe it.
+    expect(inner.closed).toBe(false);
+  });
+
+  it('bufferTime with a creation interval upstream: the link does not keep one entry per interval (RxJS re-adds the same action)', () => {
+    const scheduler = new ManualScheduler();
+    const seen: Link<unknown, null>[] = [];
+    const subscription = new Subject<number>().pipe(bufferTime(10, 10, scheduler), plainLink(seen)).subscribe(noop);
+    scheduler.advance(10_000);
+    const kept = keptBy(seen[0]);
+    subscription.unsubscribe();
+    // The operator's subscriber, the repeating action, the current buffer's.
+    expect(kept).toBeLessThanOrEqual(8);
+  });
+
+  it('windowTime with a creation interval upstream: the link does not keep one entry per interval', () => {
+    const scheduler = new ManualScheduler();
+    const seen: Link<unknown, null>[] = [];
+    const subscription = new Subject<number>()
+      .pipe(windowTime(10, 10, scheduler), mergeAll(), plainLink(seen))
+      .subscribe(noop);
+    scheduler.advance(10_000);
+    // (windowTime feeds mergeAll, whose subscriber feeds the link: so here the
+    // link is not the one re-added to; this one is a control.)
+    const kept = keptBy(seen[0]);
+    subscription.unsubscribe();
+    expect(kept).toBeLessThanOrEqual(8);
+  });
+
+  it('windowTime with a creation interval directly upstream of a link: bounded', () => {
+    const scheduler = new ManualScheduler();
+    const seen: Link<unknown, null>[] = [];
+    const subscription = new Subject<number>().pipe(windowTime(10, 10, scheduler), plainLink(seen)).subscribe(noop);
+    scheduler.advance(10_000);
+    const kept = keptBy(seen[0]);
+    subscription.unsubscribe();
+    expect(kept).toBeLessThanOrEqual(8);
+  });
+
+  it('scheduled(iterable, scheduler) directly upstream: the link does not keep one entry per value', () => {
+    // RxJS 7.8 schedules each value of an iterable (not an array) with the
+    // same repeating action, added to the subscriber again after each one.
+    const scheduler = new ManualScheduler();
+    const seen: Link<number, null>[] = [];
+    let kept = -1;
+    scheduled(new Set(Array.from({ length: 5_000 }, (_, i) => i)), scheduler)
+      .pipe(plainLink(seen))
+      .subscribe({
+        next: (value) => {
+          if (value === 4_000) kept = keptBy(seen[0]);
+        },
+      });
+    scheduler.advance(0);
+    expect(kept).toBeGreaterThanOrEqual(0);
+    expect(kept).toBeLessThanOrEqual(8);
+  });
+
+  it('after a burst of concurrent mergeMap inners has ended, a link that lives on does not keep their closed subscribers', () => {
+    const seen: Link<number, null>[] = [];
+    const outer = new Subject<Subject<number>>();
+    const subscription = outer.pipe(mergeAll(), plainLink(seen)).subscribe(noop);
+    // A burst: 1000 inners at once, then all of them end.
+    const burst = Array.from({ length: 1000 }, () => new Subject<number>());
+    for (const inner of burst) outer.next(inner);
+    for (const inner of burst) inner.complete();
+    // Then the stream goes on one inner at a time, as most of its life.
+    for (let i = 0; i < 2_000; i++) {
+      const inner = new Subject<number>();
+      outer.next(inner);
+      inner.complete();
+    }
+    const kept = keptBy(seen[0]);
+    subscription.unsubscribe();
+    // RxJS's Subscription lets each one go as it closes: only the outer
+    // subscriber (and at most the latest inner) is kept.
+    expect(kept).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('a link leaves its downstream once it has ended', () => {
+  // A shieldUntil link detached by its own source (a source that calls
+  // `subscriber.unsubscribe()`, which RxJS hands the link as it is): the
+  // downstream is still open, and must not keep the link once it has ended,
+  // as an RxJS subscription leaves its parent when it closes.
+  it('shieldUntil, detached by its source, then ended: the downstream does not keep the link', () => {
+    let upstream!: { complete(): void };
+    const source = new Observable<number>((subscriber) => {
+      upstream = subscriber;
+      subscriber.unsubscribe();
+    });
+    const exits: string[] = [];
+    const downstream = source
+      .pipe(shieldUntil(undefined, { onDetachedExit: (exit) => exits.push(exit.kind) }))
+      .subscribe(noop) as unknown as { _finalizers: unknown[] | null };
+    upstream.complete();
+    expect(exits).toEqual(['complete']);
+    const kept = (downstream._finalizers ?? []).filter((each) => each instanceof Link);
+    expect(kept).toEqual([]);
+  });
+});
