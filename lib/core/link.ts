@@ -61,16 +61,18 @@ const SHIELDED = 256;
 /** Live, with hooks that look at each value (Hooks.next). */
 const SEES = 512;
 const WATCHING = 1024;
+/** ENDING, ORPHANED or DONE: see Link.closed. */
+const CLOSED = 4096;
 /** The link's subscribe call is the outermost: its `subscribing` is the slot of that call (see open). */
 const SLOT = 2048;
 /** The EndKind is kept in the flags, from this bit on. */
-const KIND_SHIFT = 12;
+const KIND_SHIFT = 13;
 /**
  * How many RxJS subscriptions were added to the array of teardowns since it
  * was last swept (see add), from this bit on; capped, so the flags stay a
  * small integer.
  */
-const ADDS_SHIFT = 14;
+const ADDS_SHIFT = 15;
 const ADDS_UNIT = 1 << ADDS_SHIFT;
 const ADDS_MAX = (1 << (30 - ADDS_SHIFT)) - 1;
 
@@ -269,7 +271,9 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
   /** True once the upstream is ending (its teardown has started), as RxJS's `closed` after `unsubscribe()`. */
   get closed(): boolean {
-    return (this.flags & PHASE) >= ENDING;
+    // A bit of its own rather than a comparison of the phase: a synchronous
+    // source (`range`, `from(array)`) reads it before every value.
+    return (this.flags & CLOSED) !== 0;
   }
 
   /**
@@ -531,7 +535,7 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
       this.leave(ENDING);
       this.expose();
     } else if (phase === DETACHED) {
-      this.flags = (this.flags & ~PHASE) | ORPHANED;
+      this.flags = (this.flags & ~PHASE) | ORPHANED | CLOSED;
     } else {
       return;
     }
@@ -571,7 +575,7 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
   /** Leaves LIVE: values are dropped from now on. */
   private leave(phase: typeof ENDING | typeof DETACHED | typeof ORPHANED): void {
-    this.flags = (this.flags & ~(PHASE | SEES)) | phase;
+    this.flags = (this.flags & ~(PHASE | SEES)) | phase | (phase === DETACHED ? 0 : CLOSED);
   }
 
   /** How the subscription ended; `reason` says with what. */
