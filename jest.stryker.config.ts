@@ -13,7 +13,17 @@ process.env['PROPERTY_RUNS'] ??= '100';
 
 const config: Config = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '/spec/leaks\\.spec\\.ts$', '/spec/retained-heap\\.spec\\.ts$'],
+  // spec/jest-globals.spec.ts runs Jest again in a child process over the
+  // sandbox's code. No mutant is active there (Stryker switches them in its
+  // own process), so it cannot kill one; and the instrumented code reads
+  // Stryker's coverage counters from the global object, which that Jest
+  // reports as a "soft deleted" global, failing the test before any mutant runs.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/spec/leaks\\.spec\\.ts$',
+    '/spec/retained-heap\\.spec\\.ts$',
+    '/spec/jest-globals\\.spec\\.ts$',
+  ],
   // Stryker runs every mutant's tests in one long-lived jest process. Jest
   // 30's default "soft" clean-up of globals wraps the ambient-waiter slot in
   // one more accessor per test file it tears down, and after a few hundred
