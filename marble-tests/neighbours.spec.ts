@@ -1,10 +1,22 @@
-import { finalize, map, NEVER, Observable, Subject, takeUntil, timer, type Observable as Obs } from 'rxjs';
+import {
+  finalize,
+  map,
+  NEVER,
+  Observable,
+  Subject,
+  Subscription,
+  takeUntil,
+  timer,
+  type Observable as Obs,
+  type SchedulerLike,
+} from 'rxjs';
 import {
   cancellable,
   CancelledError,
   CleanupError,
   CleanupTimeoutError,
   finalizeCleanup,
+  timeoutCancel,
   UNSUBSCRIBED,
   type Exit,
 } from '../lib';
@@ -231,5 +243,72 @@ describe('a cancel adopts exactly the subscriptions its own teardown reaches', (
       expectSubscriptions(bCleanup.subscriptions).toBe(bCleanupSubs);
     });
     expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
+  });
+});
+
+describe('what a source subscribes while it is being subscribed is the work of the link subscribing it', () => {
+  // The source below subscribes two chains of its own with plain observers
+  // and returns a teardown that unsubscribes them. A cancel of the link that
+  // subscribed the source reaches them through that teardown, and waits for
+  // the cleanup of `work` (the second chain) as for any cleanup upstream.
+  // What the first chain does meanwhile must not change whose work `work` is.
+  function scenario(first: () => Subscription, work: (cleanup: Obs<unknown>) => Obs<never>): void {
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const stop = hot('    --x      ');
+      const cleanup = cold('  -----| ');
+      const cleanupSubs = ' --^----! ';
+      const expected = '    -------# ';
+
+      const source = new Observable<never>(() => {
+        const before = first();
+        const owned = work(cleanup).subscribe();
+        return () => {
+          owned.unsubscribe();
+          before.unsubscribe();
+        };
+      });
+
+      expectObservable(source.pipe(cancellable(stop))).toBe(expected, undefined, new CancelledError('x'));
+      expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  }
+  const waitFor = (cleanup: Obs<unknown>) => NEVER.pipe(finalizeCleanup(() => cleanup));
+
+  it('after a chain of this package was subscribed before it, and is still running', () => {
+    scenario(() => NEVER.pipe(finalizeCleanup(() => undefined)).subscribe(), waitFor);
+  });
+
+  it('after a link of this package threw out of its subscribe call', () => {
+    // A scheduler that cannot arm the deadline: timeoutCancel's subscribe
+    // throws, and the Observable around it sends the error to the observer.
+    const throwing: SchedulerLike = {
+      now: () => 0,
+      schedule: () => {
+        throw boom;
+      },
+    };
+    scenario(() => {
+      const errors: unknown[] = [];
+      const failed = NEVER.pipe(timeoutCancel({ first: 10, scheduler: throwing })).subscribe({
+        error: (error: unknown) => errors.push(error),
+      });
+      expect(errors).toEqual([boom]);
+      return failed;
+    }, waitFor);
+  });
+
+  it('that a chain of this package subscribed in its turn, and left to it to unsubscribe', () => {
+    // `work` is owned by the link of `parent`, whose source subscribes it and
+    // returns no teardown; the source of the cancelled link unsubscribes it
+    // after `parent`, so the cancel reaches it through the owner of its owner.
+    let work = Subscription.EMPTY;
+    scenario(
+      () => new Subscription(() => work.unsubscribe()),
+      (cleanup) =>
+        new Observable<never>(() => {
+          work = waitFor(cleanup).subscribe();
+        }).pipe(finalizeCleanup(() => undefined)),
+    );
   });
 });

@@ -49,7 +49,7 @@ export interface Ending extends Waiter {
 interface Ambient {
   /**
    * The waiters of the teardowns running now, innermost last (a cancel nests
-   * in another's teardown). A waiter is on it at most once.
+   * in another's teardown).
    */
   readonly waiters: Waiter[];
   /** The subscriptions ending right now, innermost last (see Ending). */
@@ -128,16 +128,6 @@ export function enterOwner(owner: object | null, slot: OwnerSlot | null): object
 export function leaveOwner(outer: object | null): void {
   if (outer === OUTERMOST) ambient.owning = null;
   else if (ambient.owning !== null) ambient.owning.subscribing = outer;
-}
-
-/**
- * For a subscribe call that threw before it could call {@link leaveOwner}:
- * `outer` is what {@link enterOwner} returned it, `owner` the owner before it.
- */
-export function abandonOwner(outer: object | null, owner: object | null): void {
-  const { owning } = ambient;
-  if (outer === OUTERMOST) ambient.owning = null;
-  else if (owning !== null) owning.subscribing = owner;
 }
 
 /**
@@ -293,13 +283,10 @@ export function teardownFor(waiter: Waiter, teardown: Teardown | readonly Teardo
   const { waiters, endings } = ambient;
   // (One that settles on being told may leave the stack meanwhile.)
   for (let i = endings.length - 1; i >= 0; i--) if (i < endings.length) endings[i].teardownStarts(waiter);
-  // A waiter is on the stack once: the teardown of a waiter already on it (a
-  // late teardown inside its first one, the shared UNHANDLED inside another
-  // of its teardowns) runs with the stack as it is, every waiter on it still
-  // in sight.
-  let push = true;
-  for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i] === waiter) push = false;
-  if (push) waiters.push(waiter);
+  // (A waiter already on the stack, whose late teardown runs inside its first
+  // one, or the shared UNHANDLED, is on it twice then: each call takes off
+  // what it put on.)
+  waiters.push(waiter);
   try {
     // Each one runs whatever the ones before it threw, as RxJS runs a
     // subscription's finalizers.
@@ -307,7 +294,7 @@ export function teardownFor(waiter: Waiter, teardown: Teardown | readonly Teardo
     else if (teardown !== null) run(waiter, teardown);
   } finally {
     // Every teardown nested in this one has taken its own waiter off.
-    if (push) waiters.pop();
+    waiters.pop();
   }
 }
 
