@@ -1,6 +1,8 @@
 import {
+  EMPTY,
   finalize,
   map,
+  mergeMap,
   NEVER,
   Observable,
   Subject,
@@ -72,6 +74,36 @@ describe('a cancel fired from inside an ending subscription', () => {
 
       expectObservable(result).toBe(expected, { a: 'a' }, new CleanupError([boom], new CancelledError('x')));
       expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
+    });
+  });
+
+  it('whose cascade runs a cleanup that fires a canceller between the two: the first cleanup is still awaited and its failure reported', () => {
+    // The inner chain's source ends at once; its cleanup fires `stop`. The
+    // cancel tears the mergeMap down, source first: the outer cleanup fires
+    // `inner`, whose canceller starts ending in the middle of that cascade,
+    // which has yet to reach the mergeMap's inner subscriber below it.
+    testScheduler().run(({ cold, expectObservable }) => {
+      const stop = new Subject<string>();
+      const inner = new Subject<string>();
+      // prettier-ignore
+      const source = cold('a ');
+      const expected = '   # ';
+
+      const result = source.pipe(
+        finalizeCleanup(() => inner.next('y')),
+        mergeMap(() =>
+          EMPTY.pipe(
+            finalizeCleanup(() => {
+              stop.next('x');
+              throw boom;
+            }),
+            cancellable(inner),
+          ),
+        ),
+        cancellable(stop),
+      );
+
+      expectObservable(result).toBe(expected, undefined, new CleanupError([boom], new CancelledError('x')));
     });
   });
 });
