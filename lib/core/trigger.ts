@@ -118,24 +118,57 @@ class ValueWatcher extends Subscription implements Observer<unknown> {
   }
 }
 
-/** Fires the owner when the signal aborts; the listener goes with the watcher. */
+/** Fires the owner when the signal aborts; it stops listening when the watcher goes. */
 class AbortWatcher extends Subscription {
-  private readonly owner: TriggerOwner;
-  private readonly signal: AbortSignal;
+  readonly owner: TriggerOwner;
+  private readonly listeners: SignalListeners;
 
   constructor(owner: TriggerOwner, signal: AbortSignal) {
     super();
     this.owner = owner;
-    this.signal = signal;
-    signal.addEventListener('abort', this);
-  }
-
-  handleEvent(): void {
-    this.owner.fire(this.signal.reason);
+    this.listeners = listened.get(signal) ?? new SignalListeners(signal);
+    this.listeners.add(this);
   }
 
   override unsubscribe(): void {
-    this.signal.removeEventListener('abort', this);
+    this.listeners.remove(this);
     super.unsubscribe();
   }
 }
+
+/**
+ * Every watcher of one signal, behind the one 'abort' listener the package
+ * adds to it, however many subscriptions watch it: an `EventTarget` walks its
+ * whole list on every add and remove (N watchers of one signal would cost
+ * O(N²)), and Node warns past ten listeners on one signal
+ * (`MaxListenersExceededWarning`). The listener goes with the last watcher.
+ *
+ * Watchers fire in the order they started watching, as listeners would; one
+ * that stops watching while others fire is skipped, one that starts then
+ * finds the signal aborted and fires at once (see watchTrigger).
+ */
+class SignalListeners extends Set<AbortWatcher> {
+  constructor(readonly signal: AbortSignal) {
+    super();
+    signal.addEventListener('abort', this);
+    listened.set(signal, this);
+  }
+
+  remove(watcher: AbortWatcher): void {
+    if (this.delete(watcher) && this.size === 0) this.stop();
+  }
+
+  handleEvent(): void {
+    const watchers = [...this];
+    this.stop();
+    for (const watcher of watchers) if (this.has(watcher)) watcher.owner.fire(this.signal.reason);
+  }
+
+  /** (Once the signal has fired, or its last watcher left: no other listeners object is made for it.) */
+  private stop(): void {
+    listened.delete(this.signal);
+    this.signal.removeEventListener('abort', this);
+  }
+}
+
+const listened = new WeakMap<AbortSignal, SignalListeners>();
