@@ -5,8 +5,8 @@ import { Bench } from 'tinybench';
 import { rows, runCycle, runValues, VALUES, type Side } from './rows';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
-const CYCLES_PER_CALL = 1_000;
-const ALLOCATION_CYCLES = 5_000;
+/** ms tinybench spends on each task per round (BENCH_TIME lowers it for a quick trial of the harness). */
+const TIME = Number(process.env['BENCH_TIME'] ?? 150);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('bench/measure.ts needs node --expose-gc');
@@ -15,8 +15,8 @@ export interface Figures {
   /** Median over rounds of each round's median, in ns. */
   readonly value: number | null;
   readonly cycle: number;
-  /** Bytes allocated per subscribe+cancel cycle, median over rounds. */
-  readonly bytes: number;
+  /** Bytes allocated per subscribe+cancel cycle, median over rounds; null where a cycle allocates more than a scavenge lets be counted. */
+  readonly bytes: number | null;
 }
 
 function median(samples: readonly number[]): number {
@@ -27,7 +27,8 @@ function median(samples: readonly number[]): number {
 
 /** One round of tinybench over both sides, in the given order; returns each side's median ns per unit. */
 function round(tasks: readonly { name: string; fn: () => void; units: number }[]): Map<string, number> {
-  const bench = new Bench({ time: 150, warmupTime: 50 });
+  // (At least 3 calls: a call of a cycle of 100,000 children takes a good part of a second.)
+  const bench = new Bench({ time: TIME, warmupTime: TIME / 3, iterations: 3, warmupIterations: 1 });
   for (const task of tasks) bench.add(task.name, task.fn);
   bench.runSync();
   const result = new Map<string, number>();
@@ -40,16 +41,19 @@ function round(tasks: readonly { name: string; fn: () => void; units: number }[]
   return result;
 }
 
-function allocationPerCycle(side: Side): number {
+function allocationPerCycle(side: Side, cycles: number): number {
   for (let i = 0; i < 200; i++) runCycle(side.cycle); // warm up
   gc!();
   const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < ALLOCATION_CYCLES; i++) runCycle(side.cycle);
+  for (let i = 0; i < cycles; i++) runCycle(side.cycle);
   const after = process.memoryUsage().heapUsed;
-  return (after - before) / ALLOCATION_CYCLES;
+  return (after - before) / cycles;
 }
 
-function measure(sides: readonly [Side, Side]): [Figures, Figures] {
+function measure(sides: readonly [Side, Side], cyclesPerCall: number): [Figures, Figures] {
+  // Allocation is counted over 5 calls' worth of cycles, within one
+  // semi-space (64 MB); a cycle of thousands of children does not fit.
+  const countBytes = cyclesPerCall >= 100;
   const value: number[][] = [[], []];
   const cycle: number[][] = [[], []];
   const bytes: number[][] = [[], []];
@@ -61,9 +65,9 @@ function measure(sides: readonly [Side, Side]): [Figures, Figures] {
       const cycleTask = {
         name: `cycle ${i}`,
         fn: () => {
-          for (let c = 0; c < CYCLES_PER_CALL; c++) runCycle(side.cycle);
+          for (let c = 0; c < cyclesPerCall; c++) runCycle(side.cycle);
         },
-        units: CYCLES_PER_CALL,
+        units: cyclesPerCall,
       };
       const values = side.values;
       return values === null
@@ -75,12 +79,12 @@ function measure(sides: readonly [Side, Side]): [Figures, Figures] {
       if (result.has(`value ${i}`)) value[i].push(result.get(`value ${i}`)!);
       cycle[i].push(result.get(`cycle ${i}`)!);
     }
-    for (const i of order) bytes[i].push(allocationPerCycle(sides[i]));
+    if (countBytes) for (const i of order) bytes[i].push(allocationPerCycle(sides[i], 5 * cyclesPerCall));
   }
   const figures = (i: number): Figures => ({
     value: value[i].length === 0 ? null : median(value[i]),
     cycle: median(cycle[i]),
-    bytes: median(bytes[i]),
+    bytes: countBytes ? median(bytes[i]) : null,
   });
   return [figures(0), figures(1)];
 }
@@ -91,9 +95,9 @@ function measure(sides: readonly [Side, Side]): [Figures, Figures] {
  * (RxJS's call sites, and the core's, have seen every shape) before this one.
  */
 function warmAll(): void {
-  for (const { ours, pair } of rows) {
+  for (const { ours, pair, cyclesPerCall = 1_000 } of rows) {
     for (const side of [ours, pair]) {
-      for (let i = 0; i < 2_000; i++) runCycle(side.cycle);
+      for (let i = 0; i < 2 * cyclesPerCall; i++) runCycle(side.cycle);
       if (side.values !== null) for (let i = 0; i < 5; i++) runValues(side.values);
     }
   }
@@ -103,5 +107,5 @@ if (process.env['BENCH_WARM_ALL'] === '1') warmAll();
 const index = Number(process.argv[2]);
 const row = rows[index];
 if (row === undefined) throw new Error(`bench/measure.ts: no row ${process.argv[2]}`);
-const [ours, pair] = measure([row.ours, row.pair]);
+const [ours, pair] = measure([row.ours, row.pair], row.cyclesPerCall ?? 1_000);
 process.stdout.write(JSON.stringify({ ours, pair }));
