@@ -145,13 +145,24 @@ const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 /**
+ * The runs of a scope still running, in the order they started. A run leaves
+ * it when it ends, in constant time (a parent Subscription's remove searches
+ * and splices its list: N runs ending one by one cost O(N²)). Closed once the
+ * scope is cancelled, as a Subscription would be: adopter() walks from a run
+ * through here to the scope only while the scope's teardown runs.
+ */
+class Runs extends Set<Subscription> {
+  closed = false;
+}
+
+/**
  * The scope is itself the ambient waiter of its cancellation (as a link is):
  * it counts the cleanups that outlive the teardown and settles when the last
  * one has. `hold`, `fail` and `release` are not part of the CancelScope type.
  */
 class Scope implements CancelScope, Waiter {
   reason: unknown = SCOPE_CLOSED;
-  private readonly runs = new Subscription();
+  private readonly runs = new Runs();
   private isCancelled = false;
   private controller: AbortController | null = null;
   /** Pieces of work the settlement waits for; 1 until the cancellation happens. */
@@ -209,7 +220,9 @@ class Scope implements CancelScope, Waiter {
     // Without an error handler, an error reaches config.onUnhandledError, as documented.
     // eslint-disable-next-line rxjs-x/no-ignored-error
     const run = new Observable<T>((given) => void (subscriber = given)).subscribe(partial);
-    this.runs.add(run);
+    const { runs } = this;
+    runs.add(run);
+    run.add(() => runs.delete(run));
     // A plain observer's subscriber feeds no subscriber: adopter() learns here
     // that it is the scope's, so whatever the run subscribes, at once or
     // later, is the scope's work.
@@ -231,7 +244,8 @@ class Scope implements CancelScope, Waiter {
     this.isCancelled = true;
     if (reason.length > 0) this.reason = reason[0];
     this.controller?.abort(this.reason);
-    teardownFor(this, this.runs);
+    this.runs.closed = true;
+    teardownFor(this, [...this.runs]);
     const unregister = this.unregisterOwner;
     this.unregisterOwner = null;
     if (unregister !== null) {

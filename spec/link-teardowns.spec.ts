@@ -1,5 +1,6 @@
 import {
   bufferTime,
+  finalize,
   Observable,
   scheduled,
   Subject,
@@ -195,5 +196,63 @@ describe('a link leaves its downstream once it has ended', () => {
     expect(exits).toEqual(['complete']);
     const kept = (downstream._finalizers ?? []).filter((each) => each instanceof Link);
     expect(kept).toEqual([]);
+  });
+});
+
+describe('links that leave their downstream link out of order (a group’s children)', () => {
+  // A child that ends, or is detached, is left where it is in the parent's
+  // teardowns (its unsubscribe no longer does anything) unless it is the last
+  // one, and let go with the others once they are half of them: constant time
+  // per child in any order (bench --scaling shows the slope). What that must
+  // not change: what the parent keeps stays bounded, and its teardown reaches
+  // the children still running, in the order they started.
+  function parentOf(children: readonly Observable<number>[]): {
+    parent: Link<number, null>;
+    subscription: Subscription;
+  } {
+    let made: Link<number, null> | undefined;
+    const childHooks = hooks<number, null>({ report: noop });
+    const subscription = new Observable<number>((destination) => {
+      made = new Link<number, null>(destination, hooks<number, null>({ start: noop }), null);
+      made.open(new Observable<number>());
+      for (const child of children) made.child(child, childHooks, null);
+    }).subscribe();
+    if (made === undefined) throw new Error('not subscribed');
+    return { parent: made, subscription };
+  }
+
+  it('keep at most twice as many entries as children still running (or 8 more), and tear the rest down in order', () => {
+    const n = 1_000;
+    const subjects = Array.from({ length: n }, () => new Subject<number>());
+    const ended: number[] = [];
+    const { parent, subscription } = parentOf(
+      subjects.map((subject, i) => subject.pipe(finalize(() => ended.push(i)))),
+    );
+    expect(keptBy(parent)).toBe(n);
+    // All but every tenth end, in a scrambled order; the last one among them.
+    const running = new Set(subjects.keys());
+    const order = [...subjects.keys()].filter((i) => i % 10 !== 0).sort((a, b) => ((a * 7919) % n) - ((b * 7919) % n));
+    for (const i of order) {
+      subjects[i].complete();
+      running.delete(i);
+      expect(keptBy(parent)).toBeLessThanOrEqual(Math.max(running.size + 8, 2 * running.size));
+    }
+    expect(ended).toEqual(order);
+    subscription.unsubscribe();
+    expect(ended.slice(order.length)).toEqual([...running].sort((a, b) => a - b));
+  });
+
+  it('a child detached by shieldUntil is not torn down with the parent, wherever it sits', () => {
+    const release = new Subject<void>();
+    const log: string[] = [];
+    const { subscription } = parentOf([
+      new Observable<number>(() => () => log.push('first torn down')),
+      new Observable<number>(() => () => log.push('shielded torn down')).pipe(shieldUntil(release)),
+      new Observable<number>(() => () => log.push('third torn down')),
+    ]);
+    subscription.unsubscribe();
+    expect(log).toEqual(['first torn down', 'third torn down']);
+    release.next();
+    expect(log).toEqual(['first torn down', 'third torn down', 'shielded torn down']);
   });
 });

@@ -375,13 +375,7 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
         // the array holds (and at least 8), the closed ones and the repeats
         // are let go, in one pass. Constant time per add, spread; what is
         // kept beyond what is live stays within that bound.
-        const adds = (this.flags >>> ADDS_SHIFT) + 1;
-        if ((adds >= 8 && adds >= teardowns.length >>> 1) || adds === ADDS_MAX) {
-          letGoClosed(teardowns);
-          this.flags &= ADDS_UNIT - 1;
-        } else {
-          this.flags += ADDS_UNIT;
-        }
+        this.tally(teardowns);
       }
       const last = teardowns.length - 1;
       if (last >= 0 && isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
@@ -403,6 +397,14 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
    * Takes `teardown` out of what the link's teardown runs, as
    * `Subscription.remove` does: a Subscription altogether (RxJS holds one
    * once), anything else once.
+   *
+   * A link upstream (a group's child) removes itself when it ends or is
+   * detached, and from then on its `unsubscribe` does nothing (save hand its
+   * outcome on while it watches, see watchDownstream, which adds it again).
+   * So unless it is the last one, it is left where it is and counted, and
+   * let go with the others in one pass once they are half of the array (see
+   * letGoClosed): constant time per child, in whatever order children end,
+   * where a search and a splice cost O(N) each.
    */
   remove(teardown: Teardown): void {
     // (Once closed, the teardowns have run, and `held` is the failures.)
@@ -411,7 +413,10 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     if (teardowns === teardown) {
       this.held = null;
     } else if (Array.isArray(teardowns)) {
-      if (teardown instanceof Subscription) {
+      if (teardown instanceof Link) {
+        if (teardowns[teardowns.length - 1] === teardown) teardowns.pop();
+        else this.tally(teardowns);
+      } else if (teardown instanceof Subscription) {
         let kept = 0;
         for (const each of teardowns) if (each !== teardown) teardowns[kept++] = each;
         teardowns.length = kept;
@@ -420,6 +425,27 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
         if (at >= 0) teardowns.splice(at, 1);
       }
     }
+  }
+
+  /**
+   * One more entry of `teardowns` that may be let go (a Subscription added,
+   * which may close or come again; a link that left): once they are half of
+   * the array (and at least 8), they go in one pass (see letGoClosed). What
+   * is kept beyond what is live stays within that bound.
+   */
+  private tally(teardowns: unknown[]): void {
+    const count = (this.flags >>> ADDS_SHIFT) + 1;
+    if ((count >= 8 && count >= teardowns.length >>> 1) || count === ADDS_MAX) {
+      letGoClosed(teardowns);
+      this.flags &= ADDS_UNIT - 1;
+    } else {
+      this.flags += ADDS_UNIT;
+    }
+  }
+
+  /** No longer among its downstream's teardowns: it ended or was detached, and does not watch. */
+  get departed(): boolean {
+    return (this.flags & PHASE) !== LIVE && (this.flags & WATCHING) === 0;
   }
 
   /**
@@ -755,14 +781,17 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
 /**
  * Takes out of `teardowns` the RxJS subscriptions that have closed, and any
- * open one a second time, keeping the others in order.
+ * open one a second time, and the links that have departed, keeping the
+ * others in order.
  */
 function letGoClosed(teardowns: unknown[]): void {
   // A repeat is looked for in what is kept so far; past a few dozen, in a set.
   const seen = teardowns.length > 32 ? new Set<unknown>() : null;
   let kept = 0;
   for (const each of teardowns) {
-    if (each instanceof Subscription) {
+    if (each instanceof Link) {
+      if (each.departed) continue;
+    } else if (each instanceof Subscription) {
       if (each.closed) continue;
       if (seen === null ? kept > 0 && teardowns.lastIndexOf(each, kept - 1) >= 0 : seen.has(each)) continue;
       seen?.add(each);
