@@ -296,7 +296,10 @@ class Group {
       const { error } = exit;
       const cancelled = error instanceof CancelledError;
       if (!cancelled && !this.settings.settle) {
-        this.link.stop(ERROR, error);
+        // As any error the group's link is sent: it fails the group while
+        // the group runs, is part of its outcome while it ends (a child whose
+        // cleanup a sibling's teardown settled), and is never dropped after.
+        this.link.error(error);
         return;
       }
       if (this.settings.settle) {

@@ -1,11 +1,13 @@
 import { getEventListeners } from 'node:events';
 import { NEVER, type Subscription } from 'rxjs';
-import { cancellable, cancelScope, CancelledError, shieldUntil } from '../lib';
+import { cancellable, cancelScope, CancelledError, CleanupError, shieldUntil } from '../lib';
 import { normalize } from '../test-support/errors';
 import { macrotask } from '../test-support/time';
 
 // The package adds one 'abort' listener to a signal, however many of its
 // subscriptions watch it (lib/core/trigger.ts, SignalListeners).
+
+const oops = new Error('removeEventListener is not supported');
 
 const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
@@ -94,5 +96,76 @@ describe('one abort listener per signal', () => {
     controller.abort('stop');
     expect(heard).toEqual(['first', normalize(new CancelledError('stop'))]);
     expect(listeners(controller.signal)).toBe(0);
+  });
+
+  it('fire together, where the first of them started listening: a listener added in between fires after them all', () => {
+    // Documented (lib/core/trigger.ts, SignalListeners): the price of one listener.
+    const controller = new AbortController();
+    const heard: string[] = [];
+    NEVER.pipe(cancellable(controller.signal)).subscribe({ error: () => heard.push('first watcher') });
+    controller.signal.addEventListener('abort', () => heard.push('app listener'));
+    NEVER.pipe(cancellable(controller.signal)).subscribe({ error: () => heard.push('second watcher') });
+    controller.abort();
+    expect(heard).toEqual(['first watcher', 'second watcher', 'app listener']);
+  });
+
+  // Any object shaped like a signal is accepted (isAbortSignal). (Both found
+  // by an adversarial review of the change to one listener.)
+  type Listener = ((event: Event) => void) | { handleEvent(event: Event): void };
+  const call = (listener: Listener): void => {
+    if (typeof listener === 'function') listener(new Event('abort'));
+    else listener.handleEvent(new Event('abort'));
+  };
+
+  it('a signal that calls the listener from addEventListener (it found itself aborted just then) cancels at once', () => {
+    let aborted = false;
+    const registered: Listener[] = [];
+    const signal = {
+      get aborted() {
+        return aborted;
+      },
+      reason: 'aborted while registering',
+      addEventListener(_type: string, listener: Listener) {
+        registered.push(listener);
+        aborted = true;
+        call(listener);
+      },
+      removeEventListener(_type: string, listener: Listener) {
+        registered.splice(registered.indexOf(listener), 1);
+      },
+    } as unknown as AbortSignal;
+    const heard: unknown[] = [];
+    NEVER.pipe(cancellable(signal)).subscribe({ error: (error: unknown) => heard.push(normalize(error)) });
+    expect(heard).toEqual([normalize(new CancelledError('aborted while registering'))]);
+    expect(registered).toEqual([]);
+  });
+
+  it('a signal whose removeEventListener throws: every watcher is cancelled, and the throw fails the teardown that removes the listener', () => {
+    let aborted = false;
+    const registered: Listener[] = [];
+    const signal = {
+      get aborted() {
+        return aborted;
+      },
+      reason: 'stop',
+      addEventListener(_type: string, listener: Listener) {
+        registered.push(listener);
+      },
+      removeEventListener() {
+        throw oops;
+      },
+    } as unknown as AbortSignal;
+    const heard: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      NEVER.pipe(cancellable(signal)).subscribe({ error: (error: unknown) => heard.push(normalize(error)) });
+    }
+    expect(registered).toHaveLength(1);
+    aborted = true;
+    // (Nothing is thrown into the signal's dispatch.)
+    for (const listener of registered) call(listener);
+    expect(heard).toEqual([
+      normalize(new CancelledError('stop')),
+      normalize(new CleanupError([oops], new CancelledError('stop'))),
+    ]);
   });
 });

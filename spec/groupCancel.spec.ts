@@ -1,6 +1,9 @@
-import { EMPTY, NEVER, Observable, of, Subject } from 'rxjs';
-import { CancelledError, finalizeCleanup, groupCancel, GroupError } from '../lib';
+import { EMPTY, finalize, merge, NEVER, Observable, of, Subject } from 'rxjs';
+import { cancellable, CancelledError, CleanupError, finalizeCleanup, groupCancel, GroupError } from '../lib';
+import { normalize } from '../test-support/errors';
 import { record } from '../test-support/record';
+import { macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -127,5 +130,67 @@ describe(groupCancel.name, () => {
   it('collects undefined, in its place, for a child that completes without a value', () => {
     const { events } = record(groupCancel([EMPTY, of(1), EMPTY]));
     expect(events).toStrictEqual([['next', [undefined, 1, undefined]], ['complete']]);
+  });
+});
+describe('a child whose error its own cleanup held back, settled by a sibling’s teardown while the group is torn down', () => {
+  // The child's source fails; the child's link waits for the rest of its
+  // source (a cleanup awaiting `held`) before it tells the group. Meanwhile
+  // the group is cancelled, and a sibling's `finalize`, run by that very
+  // teardown, settles the cleanup. The child then reports to a group that has
+  // closed: Group.childEnded calls `link.stop(ERROR, …)`, which does nothing
+  // once the group is not live, and the error is dropped silently (neither
+  // downstream nor config.onUnhandledError). The package's rule
+  // (docs/cancellation-core.md, "Errors": nothing is swallowed; Link.handOn:
+  // "an error does [have something to say] (the source failed, and the
+  // downstream left while a cleanup held that error back)") says it goes to
+  // the canceller, or with a plain unsubscribe to config.onUnhandledError;
+  // that is what happens when the cleanup settles a moment later instead.
+  //
+  // (Found by an adversarial review; it failed in every position before the
+  // group passed the error on as its link's own error() does.)
+  function build(order: 'sibling first' | 'sibling after') {
+    const held = new Subject<void>();
+    const fail = new Subject<never>();
+    const later = new Subject<never>();
+    const sibling = NEVER.pipe(finalize(() => held.complete()));
+    const ended = merge(fail, NEVER.pipe(finalizeCleanup(() => held)));
+    const children: Observable<unknown>[] =
+      order === 'sibling first' ? [sibling, ended, later] : [ended, sibling, later];
+    return { children, fail, later };
+  }
+
+  it.each(['sibling first', 'sibling after'] as const)(
+    'cancelled by a canceller downstream (%s): the held-back error reaches it in a CleanupError',
+    async (order) => {
+      const { children, fail } = build(order);
+      const stop = new Subject<void>();
+      const events: unknown[] = [];
+      groupCancel(children)
+        .pipe(cancellable(stop))
+        .subscribe({ error: (error) => events.push(normalize(error)), complete: () => events.push('complete') });
+      fail.error(new Error('child failed'));
+      stop.next();
+      await macrotask();
+      expect(events).toEqual([normalize(new CleanupError([new Error('child failed')], new CancelledError(undefined)))]);
+    },
+  );
+
+  it('unsubscribed plainly: the held-back error reaches config.onUnhandledError', async () => {
+    const { children, fail } = build('sibling first');
+    const subscription = groupCancel(children).subscribe({ error: () => {} });
+    fail.error(new Error('child failed'));
+    subscription.unsubscribe();
+    await macrotask();
+    expect(takeUnhandled().map((error) => normalize(error))).toEqual([normalize(new Error('child failed'))]);
+  });
+
+  it('fail-fast, another child fails: the GroupError carries both errors', async () => {
+    const { children, fail, later } = build('sibling first');
+    const events: unknown[] = [];
+    groupCancel(children).subscribe({ error: (error) => events.push(normalize(error)) });
+    fail.error(new Error('child failed'));
+    later.error(new Error('later child failed'));
+    await macrotask();
+    expect(events).toEqual([normalize(new GroupError([new Error('later child failed'), new Error('child failed')]))]);
   });
 });

@@ -126,8 +126,11 @@ class AbortWatcher extends Subscription {
   constructor(owner: TriggerOwner, signal: AbortSignal) {
     super();
     this.owner = owner;
-    this.listeners = listened.get(signal) ?? new SignalListeners(signal);
-    this.listeners.add(this);
+    const listeners = listened.get(signal) ?? new SignalListeners(signal);
+    this.listeners = listeners;
+    listeners.add(this);
+    // The first watcher: the listener goes on now (a signal may call it at once).
+    if (listeners.size === 1) listeners.listen();
   }
 
   override unsubscribe(): void {
@@ -143,31 +146,36 @@ class AbortWatcher extends Subscription {
  * O(N²)), and Node warns past ten listeners on one signal
  * (`MaxListenersExceededWarning`). The listener goes with the last watcher.
  *
- * Watchers fire in the order they started watching, as listeners would; one
- * that stops watching while others fire is skipped, one that starts then
- * finds the signal aborted and fires at once (see watchTrigger).
+ * So the package's watchers of a signal fire together, where the first of
+ * them started listening, in the order they started watching (a listener
+ * someone else added in between fires after them all). One that stops
+ * watching while others fire is skipped; one that starts then finds the
+ * signal aborted and fires at once (see watchTrigger).
  */
 class SignalListeners extends Set<AbortWatcher> {
   constructor(readonly signal: AbortSignal) {
     super();
-    signal.addEventListener('abort', this);
-    listened.set(signal, this);
+  }
+
+  listen(): void {
+    this.signal.addEventListener('abort', this);
+    // (Not if the signal called the listener from addEventListener.)
+    if (!this.signal.aborted) listened.set(this.signal, this);
   }
 
   remove(watcher: AbortWatcher): void {
-    if (this.delete(watcher) && this.size === 0) this.stop();
+    if (this.delete(watcher) && this.size === 0) {
+      if (listened.get(this.signal) === this) listened.delete(this.signal);
+      this.signal.removeEventListener('abort', this);
+    }
   }
 
   handleEvent(): void {
-    const watchers = [...this];
-    this.stop();
-    for (const watcher of watchers) if (this.has(watcher)) watcher.owner.fire(this.signal.reason);
-  }
-
-  /** (Once the signal has fired, or its last watcher left: no other listeners object is made for it.) */
-  private stop(): void {
-    listened.delete(this.signal);
-    this.signal.removeEventListener('abort', this);
+    // A watcher that starts from now on finds the signal aborted. The
+    // listener itself goes with the last watcher, which a cancel lets go:
+    // a signal whose removeEventListener throws fails that teardown, not this.
+    if (listened.get(this.signal) === this) listened.delete(this.signal);
+    for (const watcher of [...this]) if (this.has(watcher)) watcher.owner.fire(this.signal.reason);
   }
 }
 
