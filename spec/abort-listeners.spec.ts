@@ -117,52 +117,56 @@ describe('one abort listener per signal', () => {
     else listener.handleEvent(new Event('abort'));
   };
 
-  it('a signal that calls the listener from addEventListener (it found itself aborted just then) cancels at once', () => {
-    let aborted = false;
-    const registered: Listener[] = [];
+  /** A signal-shaped object: `add`/`remove` are its listener methods, beside a list of what is registered. */
+  function fakeSignal(
+    reason: string,
+    add: (listener: Listener, fake: { aborted: boolean; registered: Listener[] }) => void,
+    remove: (listener: Listener, fake: { aborted: boolean; registered: Listener[] }) => void,
+  ): { signal: AbortSignal; fake: { aborted: boolean; registered: Listener[] } } {
+    const fake = { aborted: false, registered: [] as Listener[] };
     const signal = {
       get aborted() {
-        return aborted;
+        return fake.aborted;
       },
-      reason: 'aborted while registering',
-      addEventListener(_type: string, listener: Listener) {
-        registered.push(listener);
-        aborted = true;
+      reason,
+      addEventListener: (_type: string, listener: Listener) => add(listener, fake),
+      removeEventListener: (_type: string, listener: Listener) => remove(listener, fake),
+    } as unknown as AbortSignal;
+    return { signal, fake };
+  }
+
+  it('a signal that calls the listener from addEventListener (it found itself aborted just then) cancels at once', () => {
+    const { signal, fake } = fakeSignal(
+      'aborted while registering',
+      (listener, state) => {
+        state.registered.push(listener);
+        state.aborted = true;
         call(listener);
       },
-      removeEventListener(_type: string, listener: Listener) {
-        registered.splice(registered.indexOf(listener), 1);
-      },
-    } as unknown as AbortSignal;
+      (listener, state) => void state.registered.splice(state.registered.indexOf(listener), 1),
+    );
     const heard: unknown[] = [];
     NEVER.pipe(cancellable(signal)).subscribe({ error: (error: unknown) => heard.push(normalize(error)) });
     expect(heard).toEqual([normalize(new CancelledError('aborted while registering'))]);
-    expect(registered).toEqual([]);
+    expect(fake.registered).toEqual([]);
   });
 
   it('a signal whose removeEventListener throws: every watcher is cancelled, and the throw fails the teardown that removes the listener', () => {
-    let aborted = false;
-    const registered: Listener[] = [];
-    const signal = {
-      get aborted() {
-        return aborted;
-      },
-      reason: 'stop',
-      addEventListener(_type: string, listener: Listener) {
-        registered.push(listener);
-      },
-      removeEventListener() {
+    const { signal, fake } = fakeSignal(
+      'stop',
+      (listener, state) => void state.registered.push(listener),
+      () => {
         throw oops;
       },
-    } as unknown as AbortSignal;
+    );
     const heard: unknown[] = [];
     for (let i = 0; i < 2; i++) {
       NEVER.pipe(cancellable(signal)).subscribe({ error: (error: unknown) => heard.push(normalize(error)) });
     }
-    expect(registered).toHaveLength(1);
-    aborted = true;
+    expect(fake.registered).toHaveLength(1);
+    fake.aborted = true;
     // (Nothing is thrown into the signal's dispatch.)
-    for (const listener of registered) call(listener);
+    for (const listener of fake.registered) call(listener);
     expect(heard).toEqual([
       normalize(new CancelledError('stop')),
       normalize(new CleanupError([oops], new CancelledError('stop'))),
