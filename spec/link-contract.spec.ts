@@ -1,6 +1,6 @@
 import { NEVER, Observable, of, Subject, Subscription, type SchedulerLike } from 'rxjs';
-import { shieldUntil, timeoutCancel } from '../lib';
-import { CANCEL, ERROR, hooks, Link, type Hooks } from '../lib/core';
+import { CancelledError, shieldUntil, timeoutCancel } from '../lib';
+import { CANCEL, ERROR, hooks, Link, watchTrigger, type Hooks } from '../lib/core';
 import { macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
@@ -105,6 +105,34 @@ describe('the link contract', () => {
       },
     });
     expect(heardThrough(stopsAgain)).toEqual([1, 'complete']);
+  });
+
+  it('the defaults: next passes a value on (link.emit), fire cancels with the value as the reason', () => {
+    const defaults = hooks<number, null>({});
+    const log: unknown[] = [];
+    const stop = new Subject<string>();
+    const passes: Hooks<number, null> = hooks<number, null>({
+      // A next hook that hands each value to the default one.
+      next: (link, value) => defaults.next(link, value * 10),
+      start(link, source) {
+        // A trigger whose firing goes to the default fire hook.
+        watchTrigger({ add: (t) => link.add(t), fire: (v) => defaults.fire(link, v), triggerFailed: (e) => link.triggerFailed(e) }, {
+          kind: 'observable',
+          source: stop,
+        });
+        source.subscribe(link);
+      },
+    });
+    const values = new Subject<number>();
+    values.pipe(operatorWith(passes, null)).subscribe({
+      next: (v) => log.push(v),
+      error: (e: unknown) => log.push(e instanceof CancelledError ? `cancelled: ${String(e.reason)}` : e),
+      complete: () => log.push('complete'),
+    });
+    values.next(1);
+    stop.next('stop pressed');
+    values.next(2);
+    expect(log).toEqual([10, 'cancelled: stop pressed']);
   });
 
   it('hooks of one state type are not accepted as hooks of another', () => {
