@@ -4,7 +4,7 @@
 // 100,000, and the slope of log(time) over log(N): 1 is linear (a constant
 // cost per child), 2 quadratic. Each case and N runs in a process of its own
 // (a fresh heap, call sites that have seen one shape); the figure is the
-// median of RUNS runs.
+// median of RUNS runs. --only <text>: the cases whose name has that text.
 //
 // Every run makes at least MIN_CHILDREN children (at small N, the case
 // several times over) before the clock starts, so every N sees a heap of the
@@ -23,12 +23,14 @@
 // collection, ends them one by one, timed):
 // - a group whose children complete one by one, in forward, reverse or random
 //   order: groupCancel beside forkJoin;
+// - a group that runs 10 children at a time, each completion starting the
+//   next: groupCancel({ concurrency: 10 }) beside merge(…children, 10);
 // - a cancelScope whose N runs end in reverse order, beside a Subscription
 //   that N subscriptions were added to;
 // - N subscriptions watching one AbortSignal, unsubscribed in random order:
 //   cancellable(signal) beside takeUntil(fromEvent(signal, 'abort')).
 import { execFileSync } from 'node:child_process';
-import { forkJoin, fromEvent, NEVER, Subject, Subscription, takeUntil, type Observable } from 'rxjs';
+import { forkJoin, fromEvent, merge, NEVER, Subject, Subscription, takeUntil, type Observable } from 'rxjs';
 import { cancellable, cancelScope, groupCancel } from '../lib';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '10,100,1000,10000,100000').split(',').map(Number);
@@ -95,6 +97,13 @@ for (const kind of ['forward', 'reverse', 'random'] as const) {
     rxjsLabel: 'forkJoin',
   };
 }
+// 10 at a time: each child that completes starts the next one waiting.
+cases['groupCancel({ concurrency: 10 }), children complete in order'] = {
+  ours: groupEnding('forward', (children) => groupCancel(children, { concurrency: 10, output: 'merge' })),
+  rxjs: groupEnding('forward', (children) => merge(...children, 10)),
+  floor: groupEnding('forward', null),
+  rxjsLabel: 'merge(…, 10)',
+};
 cases['cancelScope, runs end in reverse order'] = {
   ours: (n) => {
     const scope = cancelScope();
@@ -188,7 +197,17 @@ function inChild(name: string, side: Side, n: number): number {
     process.execPath,
     // (--no-warnings: past 10 listeners on one signal, Node warns once per
     // process on RxJS's side, MaxListenersExceededWarning; ours adds one.)
-    ['--no-warnings', '--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, '--one', name, side, String(n)],
+    [
+      '--no-warnings',
+      '--expose-gc',
+      '-r',
+      'ts-node/register/transpile-only',
+      __filename,
+      '--one',
+      name,
+      side,
+      String(n),
+    ],
     { encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' }, maxBuffer: 1 << 20 },
   );
   return Number(out);
@@ -205,7 +224,9 @@ function main(check: boolean): void {
     `|---|---|${SIZES.map(() => '---|').join('')}---|---|`,
   ];
   let failed = false;
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
   for (const [name, { rxjsLabel }] of Object.entries(cases)) {
+    if (!name.includes(only)) continue;
     const slopes = {} as Record<Side, number>;
     const rows = {} as Record<Side, number[]>;
     for (const side of ['floor', 'ours', 'rxjs'] as const) {

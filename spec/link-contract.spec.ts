@@ -116,10 +116,13 @@ describe('the link contract', () => {
       next: (link, value) => defaults.next(link, value * 10),
       start(link, source) {
         // A trigger whose firing goes to the default fire hook.
-        watchTrigger({ add: (t) => link.add(t), fire: (v) => defaults.fire(link, v), triggerFailed: (e) => link.triggerFailed(e) }, {
-          kind: 'observable',
-          source: stop,
-        });
+        watchTrigger(
+          { add: (t) => link.add(t), fire: (v) => defaults.fire(link, v), triggerFailed: (e) => link.triggerFailed(e) },
+          {
+            kind: 'observable',
+            source: stop,
+          },
+        );
         source.subscribe(link);
       },
     });
