@@ -1,5 +1,6 @@
 import {
   bufferTime,
+  NEVER,
   finalize,
   Observable,
   scheduled,
@@ -108,6 +109,68 @@ describe('a link keeps its teardowns as Subscription.add does', () => {
     // Subscription.add ignores a Subscription it already holds, and remove
     // takes it out: the link's end must not unsubscribe it.
     expect(inner.closed).toBe(false);
+  });
+
+  it('among other teardowns, a removed Subscription and a removed function are not run at the end; the rest run in order', () => {
+    const log: string[] = [];
+    const kept = new Subscription(() => log.push('kept subscription'));
+    const removed = new Subscription(() => log.push('removed subscription'));
+    const removedFn = (): void => {
+      log.push('removed function');
+    };
+    const source = new Observable<number>((subscriber) => {
+      subscriber.add(removedFn);
+      subscriber.add(() => log.push('first function'));
+      subscriber.add(removed);
+      subscriber.add(kept);
+      subscriber.remove(removed);
+      subscriber.remove(removedFn);
+      // Removing what the link does not hold changes nothing.
+      subscriber.remove(() => log.push('never added'));
+      subscriber.remove(new Subscription());
+      subscriber.complete();
+    });
+    source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['first function', 'kept subscription', 'complete']);
+    expect(removed.closed).toBe(false);
+  });
+
+  describe('a Subscription that comes again, or replaces one that closed, takes no more room (bounded memory)', () => {
+    /** A live link over NEVER. */
+    function liveLink(): Link<unknown, null> {
+      const seen: Link<unknown, null>[] = [];
+      NEVER.pipe(plainLink(seen)).subscribe();
+      return seen[0];
+    }
+
+    it('held alone: the same Subscription again', () => {
+      const link = liveLink();
+      const action = new Subscription();
+      link.add(action);
+      link.add(action);
+      expect(keptBy(link)).toBe(1);
+    });
+
+    it('held alone: a new one in place of one that has closed since', () => {
+      const link = liveLink();
+      const first = new Subscription();
+      link.add(first);
+      first.unsubscribe();
+      link.add(new Subscription());
+      expect(keptBy(link)).toBe(1);
+    });
+
+    it('among others: the last one again, or a new one in place of a last one that has closed', () => {
+      const link = liveLink();
+      const action = new Subscription();
+      link.add(noop);
+      link.add(action);
+      link.add(action);
+      expect(keptBy(link)).toBe(2);
+      action.unsubscribe();
+      link.add(new Subscription());
+      expect(keptBy(link)).toBe(2);
+    });
   });
 
   /** How many teardowns the link keeps after 1,000 intervals of `upstream` on a manual clock. */

@@ -785,16 +785,15 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
  * others in order.
  */
 function letGoClosed(teardowns: unknown[]): void {
-  // A repeat is looked for in what is kept so far; past a few dozen, in a set.
-  const seen = teardowns.length > 32 ? new Set<unknown>() : null;
+  // (A pass comes once per 8 or more entries added or left, so its set is paid for.)
+  const seen = new Set<unknown>();
   let kept = 0;
   for (const each of teardowns) {
     if (each instanceof Link) {
       if (each.departed) continue;
     } else if (each instanceof Subscription) {
-      if (each.closed) continue;
-      if (seen === null ? kept > 0 && teardowns.lastIndexOf(each, kept - 1) >= 0 : seen.has(each)) continue;
-      seen?.add(each);
+      if (each.closed || seen.has(each)) continue;
+      seen.add(each);
     }
     teardowns[kept++] = each;
   }
