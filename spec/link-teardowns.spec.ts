@@ -13,7 +13,7 @@ import {
   type OperatorFunction,
   pipe,
 } from 'rxjs';
-import { finalizeCleanup, shieldUntil } from '../lib';
+import { CleanupError, finalizeCleanup, shieldUntil } from '../lib';
 import { hooks, Link, type Hooks } from '../lib/core';
 
 // A link is a subscription in all but its class (lib/core/link.ts): it keeps
@@ -133,6 +133,27 @@ describe('a link keeps its teardowns as Subscription.add does', () => {
     source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
     expect(log).toEqual(['first function', 'kept subscription', 'complete']);
     expect(removed.closed).toBe(false);
+  });
+
+  it('a Subscription whose finalizers throw (RxJS gathers them in an UnsubscriptionError): each error is a failure of its own', () => {
+    const first = new Error('first finalizer');
+    const second = new Error('second finalizer');
+    const inner = new Subscription();
+    inner.add(() => {
+      throw first;
+    });
+    inner.add(() => {
+      throw second;
+    });
+    const source = new Observable<number>((subscriber) => {
+      subscriber.add(inner);
+      subscriber.add(noop);
+      subscriber.complete();
+    });
+    let heard: unknown;
+    source.pipe(finalizeCleanup(noop)).subscribe({ error: (error: unknown) => (heard = error) });
+    expect(heard).toBeInstanceOf(CleanupError);
+    expect((heard as CleanupError).errors).toEqual([first, second]);
   });
 
   describe('a Subscription that comes again, or replaces one that closed, takes no more room (bounded memory)', () => {
