@@ -27,11 +27,14 @@
 //   next: groupCancel({ concurrency: 10 }) beside merge(…children, 10);
 // - a cancelScope whose N runs end in reverse order, beside a Subscription
 //   that N subscriptions were added to;
+// - N subscriptions with a deadline each (a real timer on the async
+//   scheduler), subscribed and unsubscribed, both timed: timeoutCancel
+//   beside takeUntil(timer(…)), a user's total deadline;
 // - N subscriptions watching one AbortSignal, unsubscribed in random order:
 //   cancellable(signal) beside takeUntil(fromEvent(signal, 'abort')).
 import { execFileSync } from 'node:child_process';
-import { forkJoin, fromEvent, merge, NEVER, Subject, Subscription, takeUntil, type Observable } from 'rxjs';
-import { cancellable, cancelScope, groupCancel } from '../lib';
+import { forkJoin, fromEvent, merge, NEVER, Subject, Subscription, takeUntil, timer, type Observable } from 'rxjs';
+import { cancellable, cancelScope, groupCancel, timeoutCancel } from '../lib';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '10,100,1000,10000,100000').split(',').map(Number);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -125,6 +128,19 @@ cases['cancelScope, runs end in reverse order'] = {
   },
   floor: alone('reverse'),
   rxjsLabel: 'Subscription.add',
+};
+/** N subscriptions to `watched` (each with its own timer on the async scheduler, but the floor's), made and then ended, both timed. */
+function deadlines(watched: Observable<unknown>): Case {
+  return (n) => () => {
+    const subscriptions = Array.from({ length: n }, () => watched.subscribe());
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  };
+}
+cases['N concurrent deadlines (1 min), subscribed then unsubscribed'] = {
+  ours: deadlines(NEVER.pipe(timeoutCancel(60_000))),
+  rxjs: deadlines(NEVER.pipe(takeUntil(timer(60_000)))),
+  floor: deadlines(NEVER),
+  rxjsLabel: 'takeUntil(timer(60_000))',
 };
 cases['one AbortSignal, N watchers unsubscribed in random order'] = {
   ours: (n) => {
