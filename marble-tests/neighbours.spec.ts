@@ -136,6 +136,46 @@ describe('a source that ends while it is being subscribed', () => {
     expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
   });
 
+  it('cancelled while an inner chain ends in its own subscribe call: what the source then tears down is still awaited, with the reason', () => {
+    // The inner chain's link settles (and leaves the stack of endings) while
+    // the cancelled link, above it on that stack, is still in its subscribe
+    // call: the cancelled link must stay on the stack, so that what its
+    // source tears down afterwards is adopted by it.
+    const exits: Exit[] = [];
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const stop = new Subject<string>();
+      // prettier-ignore
+      const leftCleanup = cold('---|   ');
+      const leftCleanupSubs = '^--!   ';
+      const expected = '        ---#   ';
+
+      const left = NEVER.pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return leftCleanup;
+        }),
+      );
+      const endsWhileSubscribed = new Observable<never>((inner) => {
+        inner.complete();
+        stop.next('x');
+      }).pipe(finalizeCleanup(() => {}));
+      const source = new Observable<never>(() => {
+        const subscription = left.subscribe({ error: () => {} });
+        endsWhileSubscribed.subscribe();
+        subscription.unsubscribe();
+      });
+
+      expectObservable(source.pipe(cancellable(stop))).toBe(expected, undefined, new CancelledError('x'));
+      expectSubscriptions(leftCleanup.subscriptions).toBe(leftCleanupSubs);
+    });
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
+    // And each link left the stack of endings, whatever the order.
+    const ambient = (globalThis as unknown as Record<symbol, { endings: unknown[] }>)[
+      Symbol.for('rxjs-cancel.ambient.v3')
+    ];
+    expect(ambient.endings).toEqual([]);
+  });
+
   it('with an operator between, which runs the late teardown itself: still awaited, with the reason', () => {
     const exits: Exit[] = [];
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
