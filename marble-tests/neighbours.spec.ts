@@ -10,6 +10,7 @@ import {
   takeUntil,
   timer,
   type Observable as Obs,
+  type Observer,
   type SchedulerLike,
 } from 'rxjs';
 import {
@@ -285,6 +286,43 @@ describe('a cleanup that settles in the very frame of its timeout is in time', (
       );
       expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
     });
+  });
+});
+
+describe('a link subscribed for a downstream already closed', () => {
+  it('is not the work of its owner: the owner, ended meanwhile, does not wait for it', () => {
+    // (A switchMap projecting into a subscriber torn down meanwhile: the
+    // link ends at once, and no teardown is ending it.)
+    const exits: Exit[] = [];
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const strayCleanup = cold('---|');
+      const strayCleanupSubs = '^--!';
+      const expected = '         |   ';
+
+      let closed: Observer<never> | undefined;
+      new Observable<never>((subscriber) => {
+        closed = subscriber;
+      })
+        .subscribe()
+        .unsubscribe();
+      const stray = NEVER.pipe(
+        finalizeCleanup((exit) => {
+          exits.push(exit);
+          return strayCleanup;
+        }),
+      );
+      // Ends while it is being subscribed, then subscribes the stray link
+      // (its owner is the link below, still in its subscribe call).
+      const source = new Observable<never>((subscriber) => {
+        subscriber.complete();
+        stray.subscribe(closed);
+      });
+
+      expectObservable(source.pipe(finalizeCleanup(() => {}))).toBe(expected);
+      expectSubscriptions(strayCleanup.subscriptions).toBe(strayCleanupSubs);
+    });
+    expect(exits).toEqual([{ kind: 'cancel', reason: UNSUBSCRIBED }]);
   });
 });
 
