@@ -917,6 +917,37 @@ describe('what is torn down on its way to a link that is ending is what is left 
   });
 });
 
+describe('a link at top level that ended in its own subscribe call, and whose downstream then left', () => {
+  it('still runs its cleanup, and its failure reaches config.onUnhandledError (it is nobody’s work, not its own)', async () => {
+    const failure = new Error('cleanup failed');
+    const other = new Subject<void>();
+    const leave = new Subject<void>();
+    const ran: string[] = [];
+    // Another chain of this package, whose cancel is a teardown of this
+    // package starting: the ending link, told of it, watches its downstream.
+    NEVER.pipe(cancellable(other)).subscribe({ error: () => {} });
+    const source = new Observable<never>((subscriber) => {
+      subscriber.complete();
+      other.next();
+      // The downstream (takeUntil) leaves while the link still waits for
+      // its subscribe call to return.
+      leave.next();
+    });
+    source
+      .pipe(
+        finalizeCleanup(() => {
+          ran.push('cleanup');
+          throw failure;
+        }),
+        takeUntil(leave),
+      )
+      .subscribe({ complete: () => ran.push('complete') });
+    expect(ran).toEqual(['complete', 'cleanup']);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([failure]);
+  });
+});
+
 describe('a cleanup result that throws when looked at is a failed cleanup', () => {
   function revoked(): object {
     const { proxy, revoke } = Proxy.revocable({}, {});
