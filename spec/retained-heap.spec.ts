@@ -104,13 +104,21 @@ describe('retained heap', () => {
       expect(await retainedBytesPerCycle(cycle, { cycles: 2_000, runs: 3 })).toBeGreaterThan(8);
     });
 
-    it('finds a leak of two numbers per cycle, twice the bound', async () => {
-      const numbers: number[] = [];
+    it('finds a leak of 16 bytes per cycle, twice the bound', async () => {
+      // One 32-byte object (a header of three words and one field) every
+      // second cycle, in a list: it grows by the same amount every cycle. (An
+      // array that grows would not: its backing store grows by half at a
+      // time, so a run may see none of it and the next twice as much.)
+      let kept: { readonly next: unknown } | null = null;
+      let odd = false;
       const cycle = () => {
-        numbers.push(1, 2);
+        odd = !odd;
+        if (odd) kept = { next: kept };
         new Subject<object>().pipe(finalizeCleanup(noop)).subscribe(noop).unsubscribe();
       };
-      expect(await retainedBytesPerCycle(cycle)).toBeGreaterThan(8);
+      const retained = await retainedBytesPerCycle(cycle);
+      expect(kept).not.toBeNull();
+      expect(retained).toBeGreaterThan(8);
     });
   });
 });
