@@ -1,7 +1,7 @@
 import { NEVER, Observable, of, Subject, Subscription, type SchedulerLike } from 'rxjs';
-import { CancelledError, shieldUntil, timeoutCancel } from '../lib';
+import { cancellable, CancelledError, finalizeCleanup, shieldUntil, timeoutCancel } from '../lib';
 import { CANCEL, ERROR, hooks, Link, watchTrigger, type Hooks } from '../lib/core';
-import { macrotask } from '../test-support/time';
+import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
 // The operator contract of lib/core/link.ts (docs/cancellation-core.md,
@@ -177,5 +177,39 @@ describe('a scheduler that runs its work without the state it was given (not a S
     expect(() => scheduler.run()).toThrow(
       new TypeError('rxjs-cancel, a delay: the scheduler ran its work without the state it was given'),
     );
+  });
+});
+
+describe('between tasks, no subscription is on the stacks of what is ending right now', () => {
+  // The stacks (lib/core/waiter.ts) hold what a synchronous teardown cascade
+  // must see. A link whose cleanup goes on asynchronously has left them, and
+  // watches its downstream instead: one left there would be told of every
+  // later teardown in the app, and kept alive by a global.
+  const ambient = (globalThis as unknown as Record<symbol, { waiters: unknown[]; endings: unknown[] }>)[
+    Symbol.for('rxjs-cancel.ambient.v3')
+  ];
+
+  it.each([
+    ['a source that ends while it is being subscribed', true],
+    ['a source cancelled later', false],
+  ])('%s, with an asynchronous cleanup', async (_, endsAtOnce) => {
+    const stop = new Subject<void>();
+    const cleanupDone = deferred();
+    const log: string[] = [];
+    const source = endsAtOnce
+      ? new Observable<number>((subscriber) => subscriber.complete())
+      : NEVER.pipe(cancellable(stop));
+    source.pipe(finalizeCleanup(() => cleanupDone.promise)).subscribe({
+      error: () => log.push('error'),
+      complete: () => log.push('complete'),
+    });
+    stop.next();
+    expect(ambient.endings).toEqual([]);
+    expect(ambient.waiters).toEqual([]);
+    cleanupDone.resolve();
+    await macrotask();
+    expect(log).toEqual([endsAtOnce ? 'complete' : 'error']);
+    expect(ambient.endings).toEqual([]);
+    expect(ambient.waiters).toEqual([]);
   });
 });
