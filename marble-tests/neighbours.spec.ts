@@ -23,6 +23,7 @@ import {
   UNSUBSCRIBED,
   type Exit,
 } from '../lib';
+import { ambientSlot } from '../test-support/ambient';
 import { testScheduler } from '../test-support/marbles';
 
 // The timing of the rules spec/neighbours.spec.ts states, frame by frame.
@@ -171,9 +172,7 @@ describe('a source that ends while it is being subscribed', () => {
     });
     expect(exits).toEqual([{ kind: 'cancel', reason: 'x' }]);
     // And each link left the stack of endings, whatever the order.
-    const ambient = (globalThis as unknown as Record<symbol, { endings: unknown[] }>)[
-      Symbol.for('rxjs-cancel.ambient.v3')
-    ];
+    const ambient = ambientSlot();
     expect(ambient.endings).toEqual([]);
   });
 

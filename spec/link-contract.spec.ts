@@ -1,6 +1,7 @@
 import { NEVER, Observable, of, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { cancellable, CancelledError, finalizeCleanup, shieldUntil, timeoutCancel } from '../lib';
 import { CANCEL, ERROR, hooks, Link, watchTrigger, type Hooks } from '../lib/core';
+import { ambientSlot } from '../test-support/ambient';
 import { deferred, macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
 
@@ -185,9 +186,7 @@ describe('between tasks, no subscription is on the stacks of what is ending righ
   // must see. A link whose cleanup goes on asynchronously has left them, and
   // watches its downstream instead: one left there would be told of every
   // later teardown in the app, and kept alive by a global.
-  const ambient = (globalThis as unknown as Record<symbol, { waiters: unknown[]; endings: unknown[] }>)[
-    Symbol.for('rxjs-cancel.ambient.v3')
-  ];
+  const ambient = ambientSlot();
 
   it.each([
     ['a source that ends while it is being subscribed', true],

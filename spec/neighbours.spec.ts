@@ -36,6 +36,7 @@ import {
   UNSUBSCRIBED,
   type Exit,
 } from '../lib';
+import { ambientSlot } from '../test-support/ambient';
 import { normalize } from '../test-support/errors';
 import { record } from '../test-support/record';
 import { deferred, macrotask } from '../test-support/time';
@@ -729,7 +730,7 @@ describe('a neighbour that throws out of a subscribe call', () => {
       throw boom;
     },
   };
-  const ambient = (globalThis as unknown as Record<symbol, { owning: unknown }>)[Symbol.for('rxjs-cancel.ambient.v3')];
+  const ambient = ambientSlot();
 
   it('the link still settles (the failure of a cleanup it then reaches is reported) and leaves the owner slot empty', async () => {
     const log: unknown[] = [];
