@@ -191,6 +191,8 @@ describe(madeAt.name, () => {
       const error = madeAt(site, () => new CancelledError('x'));
       expect(error).toBeInstanceOf(CancelledError);
       expect(error.message).toBe('cancelled: x');
+      // Not the site's frames: those of wherever the engine captured them, if anywhere.
+      expect(String(error.stack)).not.toContain(String(site));
       expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.value).toBe(descriptor.value);
     } finally {
       Object.defineProperty(Error, 'stackTraceLimit', original);
@@ -209,6 +211,16 @@ describe(madeAt.name, () => {
     expect(mine.stack).toBe(stack);
   });
 
+  it.each([
+    ['text', 'the cause'],
+    ['an object', { code: 7 }],
+  ])('leaves a cause that is not an Error as it is: %s', (_name, cause) => {
+    const error = madeAt(site, () => Object.assign(new Error('with a cause'), { cause }));
+    expect(error.cause).toBe(cause);
+    expect(error.cause).toEqual(typeof cause === 'string' ? 'the cause' : { code: 7 });
+    expect(framesOf(error)[0]).toMatch(/spec[\\/]site\.spec\.ts:\d+/);
+  });
+
   it('a reason that throws as it is described still gives a CancelledError', () => {
     const hostile = new Proxy(new Error('x'), {
       get() {
@@ -218,5 +230,58 @@ describe(madeAt.name, () => {
     const error = madeAt(site, () => new CancelledError(hostile));
     expect(error.reason).toBe(hostile);
     expect(error.message).toBe('cancelled: a value that cannot be described');
+  });
+});
+
+describe('siteOf, on engines that tell less', () => {
+  /** Runs `body` with Error's own `key` property as `descriptor` gives it (deleted if undefined), then puts it back. */
+  function withErrorProperty<T>(key: string, descriptor: PropertyDescriptor | undefined, body: () => T): T {
+    const original = Object.getOwnPropertyDescriptor(Error, key);
+    if (descriptor === undefined) Reflect.deleteProperty(Error, key);
+    else Object.defineProperty(Error, key, { configurable: true, ...descriptor });
+    try {
+      return body();
+    } finally {
+      if (original === undefined) Reflect.deleteProperty(Error, key);
+      else Object.defineProperty(Error, key, original);
+    }
+  }
+
+  it('with no Error.stackTraceLimit, knows no site and leaves Error without one', () => {
+    withErrorProperty('stackTraceLimit', undefined, () => {
+      expect(siteOf(createdHere)).toBeNull();
+      expect(Object.hasOwn(Error, 'stackTraceLimit')).toBe(false);
+    });
+  });
+
+  it.each([
+    ['a line with no frames after it', 'Error: one line', null],
+    ['text that starts with its frames', '\n    at custom (frame)', '\n    at custom (frame)'],
+    ['a first line, then frames', 'Error\n    at custom (frame)', '\n    at custom (frame)'],
+    ['a number', 42, null],
+    [
+      'an object that cannot be made text',
+      {
+        toString: () => {
+          throw new Error('no text');
+        },
+      },
+      null,
+    ],
+  ])(
+    'with an Error.prepareStackTrace that gives %s, the site is what follows its first line break',
+    (_name, given, site) => {
+      withErrorProperty('prepareStackTrace', { value: () => given, writable: true }, () => {
+        expect(siteOf(createdHere)).toBe(site);
+      });
+    },
+  );
+
+  it('with no Error.captureStackTrace, knows no site and leaves Error.stackTraceLimit as it found it', () => {
+    const limit = Error.stackTraceLimit;
+    withErrorProperty('captureStackTrace', undefined, () => {
+      expect(siteOf(createdHere)).toBeNull();
+    });
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 });

@@ -32,21 +32,27 @@ interface StackApi {
  */
 export function siteOf(operator: (...args: never[]) => unknown): Site {
   const api = Error as StackApi;
-  const limit = api.stackTraceLimit;
-  if (typeof api.captureStackTrace !== 'function' || typeof limit !== 'number') return null;
+  const { captureStackTrace: capture, stackTraceLimit: limit } = api;
+  if (typeof capture !== 'function' || typeof limit !== 'number') return null;
   if (!Reflect.set(Error, 'stackTraceLimit', Math.min(limit, SITE_FRAMES))) return null;
   try {
     const captured: { stack?: unknown } = {};
-    api.captureStackTrace(captured, operator);
-    // Read now (see above); a custom Error.prepareStackTrace may return
-    // anything, or throw.
-    const { stack } = captured;
-    const newline = typeof stack === 'string' ? stack.indexOf('\n') : -1;
-    return newline < 0 ? null : (stack as string).slice(newline);
-  } catch {
-    return null;
+    capture(captured, operator);
+    // Read now (see above).
+    return framesOf(captured);
   } finally {
     api.stackTraceLimit = limit;
+  }
+}
+
+/** The frames of a captured stack; null if a custom `Error.prepareStackTrace` throws, or gives no frames. */
+function framesOf(captured: { stack?: unknown }): Site {
+  try {
+    const stack = String(captured.stack);
+    const newline = stack.indexOf('\n');
+    return newline < 0 ? null : stack.slice(newline);
+  } catch {
+    return null;
   }
 }
 
