@@ -62,7 +62,10 @@ const SEES = 512;
 const WATCHING = 1024;
 /** ENDING, ORPHANED or DONE: see Link.closed. */
 const CLOSED = 4096;
-/** The link's subscribe call is the outermost: its `subscribing` is the slot of that call (see open). */
+/**
+ * The link's subscribe call was the outermost: the link was the slot of that
+ * call (see open), and its owner is null whatever that slot held.
+ */
 const SLOT = 2048;
 /** The EndKind is kept in the flags, from this bit on. */
 const KIND_SHIFT = 13;
@@ -240,10 +243,10 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
   destination: Downstream<T>;
   /**
    * What the link was subscribed for (see subscribingOwner in waiter.ts), as
-   * {@link Link.owner} tells it; and while the link's own subscribe call is
-   * the outermost (SLOT), the slot of that call (see enterOwner): such a link
-   * was made with nothing subscribing, so its owner is null meanwhile, and
-   * the field is free.
+   * {@link Link.owner} tells it; unless the link's own subscribe call was the
+   * outermost (SLOT): then the field is the slot of that call (see
+   * enterOwner), since such a link was made with nothing subscribing and its
+   * owner is null.
    */
   subscribing: object | null;
   private readonly hooks: Hooks<T, S>;
@@ -306,11 +309,11 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
       return;
     }
     this.flags |= OPENING_CALL;
-    const owner = this.subscribing;
-    // A link made with nothing subscribing is the slot of its own subscribe
-    // call, if that is the outermost (enterOwner writes itself there then).
-    const outer = enterOwner(this, owner === null ? this : null);
-    if (owner === null && this.subscribing === this) this.flags |= SLOT;
+    // The link is the slot of its own subscribe call if that is the outermost
+    // (enterOwner writes the owner, itself, there then). Made right before,
+    // it was made with nothing subscribing then.
+    const outer = enterOwner(this, this);
+    if (this.subscribing === this) this.flags |= SLOT;
     // A neighbour may throw out of the subscribe call (a `tap` whose
     // `subscribe` callback throws, a scheduler's schedule, a signal's
     // addEventListener): RxJS reports the error, and the link must still
@@ -320,10 +323,6 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
       this.hooks.start(this, source);
     } finally {
       leaveOwner(outer);
-      if ((this.flags & SLOT) !== 0) {
-        this.flags &= ~SLOT;
-        this.subscribing = null;
-      }
       this.opened();
     }
   }
@@ -377,8 +376,9 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
         // kept beyond what is live stays within that bound.
         this.tally(teardowns);
       }
+      // (In an empty array, the last entry is undefined: not a Subscription.)
       const last = teardowns.length - 1;
-      if (last >= 0 && isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
+      if (isClosedSubscription(teardowns[last])) teardowns[last] = teardown;
       else teardowns.push(teardown);
     }
   }

@@ -182,7 +182,8 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
   for (;;) {
     for (let i = waiters.length - 1; i >= 0; i--) if (node === (waiters[i] as object)) return waiters[i];
     for (let i = endings.length - 1; i >= 0; i--) if (node === (endings[i] as object)) return endings[i];
-    if (node === null || typeof node !== 'object' || !node.closed) return null;
+    // (Each node is a subscriber, a link's owner or a parent: an object, if not null.)
+    if (node === null || !node.closed) return null;
     if ('owner' in node) fallback = node.owner ?? null;
     const next = node.destination;
     if (isSubscriber(next)) {
@@ -210,13 +211,12 @@ export function droppedAt(subscriber: unknown): object | null {
   return null;
 }
 
+/**
+ * An RxJS subscriber or a link; not the plain observer a `SafeSubscriber`
+ * feeds, and not the null a subscriber feeds once it has unsubscribed.
+ */
 function isSubscriber(value: unknown): value is Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<Node>).closed === 'boolean' &&
-    typeof (value as Partial<Subscription>).unsubscribe === 'function'
-  );
+  return typeof (value as Partial<Subscription> | null | undefined)?.unsubscribe === 'function';
 }
 
 // Plain observers' subscribers that this package makes itself (a scope's runs)
@@ -242,9 +242,9 @@ export function popEnding(ending: Ending): void {
     endings.pop();
     return;
   }
-  // Not on top: something above it has not been taken off yet.
-  const at = endings.lastIndexOf(ending);
-  if (at >= 0) endings.splice(at, 1);
+  // Not on top: something above it has not been taken off yet. (It is on the
+  // stack: a link pops only what it pushed, see EXPOSED in link.ts.)
+  endings.splice(endings.lastIndexOf(ending), 1);
 }
 
 /** Tells adopter() that `subscriber`, a plain observer's, is a child of `parent`. */
