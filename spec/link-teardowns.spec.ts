@@ -11,10 +11,13 @@ import {
   type SchedulerAction,
   type SchedulerLike,
   type OperatorFunction,
+  type Subscriber,
   pipe,
 } from 'rxjs';
 import { CleanupError, finalizeCleanup, shieldUntil } from '../lib';
 import { hooks, Link, type Hooks } from '../lib/core';
+import { macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
 
 // A link is a subscription in all but its class (lib/core/link.ts): it keeps
 // its teardowns as RxJS's Subscription keeps its finalizers. Each test states
@@ -133,6 +136,37 @@ describe('a link keeps its teardowns as Subscription.add does', () => {
     source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
     expect(log).toEqual(['first function', 'kept subscription', 'complete']);
     expect(removed.closed).toBe(false);
+  });
+
+  it('with one teardown held, removing another (a Subscription, a function) keeps the one held', () => {
+    const log: string[] = [];
+    const source = new Observable<number>((subscriber) => {
+      subscriber.add(() => log.push('held'));
+      subscriber.remove(new Subscription());
+      subscriber.remove(noop);
+      subscriber.complete();
+    });
+    source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['held', 'complete']);
+  });
+
+  it('a teardown added after the link has reported runs at once, as Subscription.add runs one added after close; what it throws reaches config.onUnhandledError', async () => {
+    const late = new Error('late teardown');
+    const subscribers: Subscriber<number>[] = [];
+    const source = new Observable<number>((subscriber) => {
+      subscribers.push(subscriber);
+      subscriber.complete();
+    });
+    const log: string[] = [];
+    source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['complete']);
+    subscribers[0]?.add(() => {
+      log.push('late teardown');
+      throw late;
+    });
+    expect(log).toEqual(['complete', 'late teardown']);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([late]);
   });
 
   it('a Subscription whose finalizers throw (RxJS gathers them in an UnsubscriptionError): each error is a failure of its own', () => {
@@ -324,6 +358,34 @@ describe('links that leave their downstream link out of order (a group’s child
     expect(ended).toEqual(order);
     subscription.unsubscribe();
     expect(ended.slice(order.length)).toEqual([...running].sort((a, b) => a - b));
+  });
+
+  it('children whose ending went on asynchronously (they watched the parent meanwhile) are let go once they have reported', () => {
+    const n = 100;
+    const subjects = Array.from({ length: n }, () => new Subject<number>());
+    const releases: (() => void)[] = [];
+    let made: Link<number, null> | undefined;
+    // Each child's end waits for work of its own, as an asynchronous cleanup does.
+    const childHooks = hooks<number, null>({
+      report: noop,
+      finish: (link) => {
+        link.hold();
+        releases.push(() => link.release());
+      },
+    });
+    const subscription = new Observable<number>((destination) => {
+      made = new Link<number, null>(destination, hooks<number, null>({ start: noop }), null);
+      made.open(new Observable<number>());
+      for (const subject of subjects) made.child(subject, childHooks, null);
+    }).subscribe();
+    if (made === undefined) throw new Error('not subscribed');
+    // All but one end, each releasing its work before the next ends.
+    for (const subject of subjects.slice(1)) {
+      subject.complete();
+      releases.shift()?.();
+    }
+    expect(keptBy(made)).toBeLessThanOrEqual(8 + 1);
+    subscription.unsubscribe();
   });
 
   it('a child detached by shieldUntil is not torn down with the parent, wherever it sits', () => {

@@ -1,5 +1,6 @@
 import {
   BehaviorSubject,
+  identity,
   concat,
   finalize,
   map,
@@ -718,6 +719,110 @@ describe('a canceller fired while a plain unsubscribe is on its way to it', () =
     await macrotask();
     expect(takeUnhandled()).toEqual([boom]);
   });
+
+  it('a link whose source fails meanwhile holds the error back until the unsubscribe arrives, then hands it to the unhandled path', async () => {
+    // The first chain's cleanup makes the second's source fail while the
+    // merge's subscriber has closed and its teardown is still on its way to
+    // the second chain: the link's report would be dropped there, so it waits.
+    const fail = new Subject<void>();
+    const ambient = ambientSlot();
+    const log: unknown[] = [];
+    merge(
+      NEVER.pipe(finalizeCleanup(() => void fail.next())),
+      fail.pipe(
+        map(() => {
+          throw boom;
+        }),
+        finalizeCleanup((exit) => void log.push(exit)),
+      ),
+    )
+      .subscribe({ error: (error: unknown) => log.push(error) })
+      .unsubscribe();
+    expect(log).toEqual([{ kind: 'error', error: boom }]);
+    expect(ambient.endings).toEqual([]);
+    expect(ambient.waiters).toEqual([]);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([boom]);
+  });
+});
+
+describe('a cancel fired by a teardown that an ending link runs', () => {
+  it.each([
+    ['directly', false],
+    ['through a plain operator', true],
+  ])(
+    "a cancellable downstream (%s), fired by the source's finalizer as the source completes: its error waits for the ending link's asynchronous cleanup",
+    async (_name, between) => {
+      // The finalizeCleanup link is ending (its source completed) and has left
+      // the cancellable's teardowns; the cancel it fires must still find it and
+      // wait for it, as if it had reached it there.
+      const stop = new Subject<string>();
+      const complete = new Subject<void>();
+      const cleanupDone = deferred();
+      const log: unknown[] = [];
+      const source = new Observable<never>((subscriber) => {
+        const watched = complete.subscribe(() => subscriber.complete());
+        return () => {
+          watched.unsubscribe();
+          stop.next('stop');
+        };
+      });
+      source
+        .pipe(
+          finalizeCleanup((exit) => {
+            log.push(exit);
+            return cleanupDone.promise;
+          }),
+          between ? map((value) => value) : identity,
+          cancellable(stop),
+        )
+        .subscribe({ complete: () => log.push('complete'), error: (error: unknown) => log.push(error) });
+      complete.next();
+      expect(log).toEqual([{ kind: 'complete' }]);
+      await macrotask();
+      expect(log).toEqual([{ kind: 'complete' }]);
+      cleanupDone.resolve();
+      await macrotask();
+      expect(log).toEqual([{ kind: 'complete' }, new CancelledError('stop')]);
+    },
+  );
+
+  it("a scope closed by the source's finalizer of one of its runs, as that run's source completes: close() waits for the run's asynchronous cleanup", async () => {
+    // The run's link is ending (its source completed) and runs its source's
+    // teardown, which closes the scope: the scope's teardown reaches the
+    // run's subscriber, which the ending link has already left. The link must
+    // learn of it there and then, so that its outcome is the scope's to wait for.
+    const scope = cancelScope();
+    const complete = new Subject<void>();
+    const cleanupDone = deferred();
+    const log: unknown[] = [];
+    let closing: Promise<void> | null = null;
+    const source = new Observable<never>((subscriber) => {
+      const watched = complete.subscribe(() => subscriber.complete());
+      return () => {
+        watched.unsubscribe();
+        closing = scope.close('closed by the source');
+      };
+    });
+    scope.run(
+      source.pipe(
+        finalizeCleanup((exit) => {
+          log.push(exit);
+          return cleanupDone.promise;
+        }),
+      ),
+      { complete: () => log.push('complete'), error: (error: unknown) => log.push(error) },
+    );
+    complete.next();
+    expect(closing).not.toBeNull();
+    void (closing as Promise<void> | null)?.then(() => log.push('scope closed'));
+    expect(log).toEqual([{ kind: 'complete' }]);
+    await macrotask();
+    expect(log).toEqual([{ kind: 'complete' }]);
+    cleanupDone.resolve();
+    await macrotask();
+    expect(log).toEqual([{ kind: 'complete' }, 'scope closed']);
+  });
 });
 
 describe('a neighbour that throws out of a subscribe call', () => {
@@ -852,6 +957,25 @@ describe('a scheduler that cannot arm a cleanup timeout', () => {
     source.pipe(timed(log)).subscribe({ error: (error: unknown) => log.push(normalize(error)) });
     expect(() => source.complete()).not.toThrow();
     expect(log).toEqual([{ kind: 'complete' }, normalize(new CleanupError([boom]))]);
+  });
+
+  it('a cleanup that settles at once needs no limit: the scheduler is not asked, and nothing fails', async () => {
+    const log: unknown[] = [];
+    of(1)
+      .pipe(
+        finalizeCleanup(
+          (exit) => {
+            log.push(exit);
+            // Cleanup work that completes while it is being subscribed.
+            return of('flushed');
+          },
+          { timeout: 10, scheduler: throwing },
+        ),
+      )
+      .subscribe({ complete: () => log.push('complete'), error: (error: unknown) => log.push(error) });
+    expect(log).toEqual([{ kind: 'complete' }, 'complete']);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([]);
   });
 
   it('a canceller reports it with the CancelledError', () => {

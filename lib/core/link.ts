@@ -76,6 +76,7 @@ const KIND_SHIFT = 13;
  */
 const ADDS_SHIFT = 15;
 const ADDS_UNIT = 1 << ADDS_SHIFT;
+// Stryker disable next-line ArithmeticOperator: cost only; any cap keeps the count right, this one keeps the flags a small integer.
 const ADDS_MAX = (1 << (30 - ADDS_SHIFT)) - 1;
 
 /**
@@ -83,6 +84,7 @@ const ADDS_MAX = (1 << (30 - ADDS_SHIFT)) - 1;
  * nothing downstream is held past the end.
  */
 const GONE: Downstream<unknown> = {
+  // Stryker disable next-line BooleanLiteral: nothing reads it (a link feeding GONE neither opens nor watches); true, as for any ended subscriber.
   closed: true,
   next() {},
   // An error sent here has nobody to go to, and is never dropped.
@@ -752,9 +754,10 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     // if it had arrived first: the watch then hands the outcome to whoever
     // that teardown's canceller is (see watchDownstream).
     const phase = this.flags & PHASE;
+    // (It watches already, or it is still exposed, and conceal, which comes
+    // when its synchronous ending returns, starts the watch.)
     if (phase === ENDING && droppedAt(this.destination) !== null) {
       this.flags |= PARKED;
-      if ((this.flags & WATCHING) === 0) this.watchDownstream();
       return;
     }
     const destination = this.destination;

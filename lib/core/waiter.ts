@@ -180,7 +180,9 @@ export function adopter(from: unknown, owner: object | null): Waiter | null {
   // left of its source (a plain observer's subscription that unsubscribed
   // itself after it handed on an error, say), which it waits for as well.
   for (;;) {
+    // Stryker disable next-line ArithmeticOperator: starting past the end reads undefined, which no node is.
     for (let i = waiters.length - 1; i >= 0; i--) if (node === (waiters[i] as object)) return waiters[i];
+    // Stryker disable next-line ArithmeticOperator: as above.
     for (let i = endings.length - 1; i >= 0; i--) if (node === (endings[i] as object)) return endings[i];
     // (Each node is a subscriber, a link's owner or a parent: an object, if not null.)
     if (node === null || !node.closed) return null;
@@ -238,6 +240,7 @@ export function popEnding(ending: Ending): void {
   const { endings } = ambient;
   // On top, the usual case, is checked first: lastIndexOf's builtin call cost
   // as much as the rest of a subscribe + complete's ending.
+  // Stryker disable next-line ArithmeticOperator: cost only; past the end reads undefined, and the search below finds it on top.
   if (endings[endings.length - 1] === ending) {
     endings.pop();
     return;
