@@ -1,4 +1,5 @@
 import {
+  concat,
   finalize,
   forkJoin,
   map,
@@ -8,6 +9,7 @@ import {
   of,
   range,
   Subject,
+  switchMap,
   takeUntil,
   pipe,
   throwError,
@@ -17,7 +19,7 @@ import {
   type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { cancellable, finalizeCleanup, groupCancel, shieldUntil, timeoutCancel } from '../lib';
+import { cancellable, finalizeCleanup, groupCancel, shieldUntil, switchMapCancel, timeoutCancel } from '../lib';
 
 /**
  * One side of a comparison: the Observables measured, built once (as an app
@@ -323,6 +325,34 @@ export const rows: readonly Row[] = [
       ),
     },
     targets: { cycle: 1.5, bytes: 1.5 },
+  },
+  {
+    name: 'switchMapCancel vs switchMap, values of one inner',
+    ours: {
+      label: 'switchMapCancel',
+      values: of(0).pipe(switchMapCancel(() => dense())),
+      cycle: concat(of(0), never).pipe(switchMapCancel(() => never)),
+    },
+    pair: {
+      label: 'switchMap',
+      values: of(0).pipe(switchMap(() => dense())),
+      cycle: concat(of(0), never).pipe(switchMap(() => never)),
+    },
+    targets: { value: 1.1, cycle: 1.5 },
+  },
+  {
+    name: 'switchMapCancel vs switchMap, every outer value supersedes the inner before it',
+    ours: {
+      label: 'switchMapCancel',
+      values: dense().pipe(switchMapCancel((n) => concat(of(n), never))),
+      cycle: never.pipe(switchMapCancel(() => never)),
+    },
+    pair: {
+      label: 'switchMap',
+      values: dense().pipe(switchMap((n) => concat(of(n), never))),
+      cycle: never.pipe(switchMap(() => never)),
+    },
+    targets: {},
   },
   ...groupRows(10),
   ...groupRows(1_000),

@@ -23,6 +23,7 @@ export {
   type SettledResult,
 } from './groupCancel';
 export { shieldUntil, ShieldReleased, type ShieldUntilOptions } from './shieldUntil';
+export { switchMapCancel, SUPERSEDED, type SwitchMapCancelOptions } from './switchMapCancel';
 export {
   DeadlineError,
   timeoutCancel,

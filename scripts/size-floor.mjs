@@ -42,6 +42,7 @@ const imports = [
     'shieldUntil',
     'groupCancel',
     'cancelScope',
+    'switchMapCancel',
   ].map((name) => [name, `{ ${name} }`]),
 ];
 

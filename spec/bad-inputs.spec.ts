@@ -11,6 +11,8 @@ import {
   groupCancel,
   GroupError,
   shieldUntil,
+  SUPERSEDED,
+  switchMapCancel,
   timeoutCancel,
 } from '../lib';
 import { normalize } from '../test-support/errors';
@@ -622,6 +624,70 @@ const cases: Record<string, Case> = {
       expect(exits).toEqual([{ kind: 'cancel', reason: boom }]);
       expect(laterStarted).toBe(false);
       expect(normalize(events)).toEqual(normalize([['error', new GroupError([boom])]]));
+    },
+  ),
+
+  // switchMapCancel
+  'sm-project-undefined': throws(
+    'switchMapCancel',
+    '`project` undefined',
+    () => switchMapCancel(undefined as never),
+    T('switchMapCancel: `project` must be a function, got undefined'),
+  ),
+  'sm-project-observable': throws(
+    'switchMapCancel',
+    '`project` an Observable (switchMapTo was meant)',
+    () => switchMapCancel(of(1) as never),
+    T('switchMapCancel: `project` must be a function, got an object (Observable)'),
+  ),
+  'sm-options-string': throws(
+    'switchMapCancel',
+    '`options` a string',
+    () => switchMapCancel(() => of(1), 'report' as never),
+    T('switchMapCancel: `options` must be an object, got the string "report"'),
+  ),
+  'sm-reason-value': throws(
+    'switchMapCancel',
+    '`options.reason` a value, not a function',
+    () => switchMapCancel(() => of(1), { reason: 'newer query' as never }),
+    T('switchMapCancel: `options.reason` must be a function, got the string "newer query"'),
+  ),
+  'sm-on-cleanup-error': throws(
+    'switchMapCancel',
+    '`options.onCleanupError` unknown',
+    () => switchMapCancel(() => of(1), { onCleanupError: 'ignore' as never }),
+    T("switchMapCancel: `options.onCleanupError` must be 'error' or 'report', got the string \"ignore\""),
+  ),
+  'sm-project-throws': behaves(
+    'switchMapCancel',
+    'a `project` that throws',
+    'the running inner is cancelled with its error and cleaned up, then the subscriber gets the error',
+    () => {
+      const exits: unknown[] = [];
+      const outer = new Subject<number>();
+      const { events } = record(
+        outer.pipe(
+          switchMapCancel((n) => {
+            if (n === 2) throw boom;
+            return NEVER.pipe(finalizeCleanup((exit) => void exits.push(exit)));
+          }),
+        ),
+      );
+      outer.next(1);
+      outer.next(2);
+      expect(exits).toEqual([{ kind: 'cancel', reason: SUPERSEDED }]);
+      expect(events).toEqual([['error', boom]]);
+    },
+  ),
+  'sm-project-not-input': behaves(
+    'switchMapCancel',
+    'a `project` returning no ObservableInput',
+    "the subscriber gets RxJS's TypeError, as from switchMap",
+    () => {
+      const { events } = record(of(1).pipe(switchMapCancel(() => 42 as never)));
+      expect(events).toEqual([['error', expect.any(TypeError)]]);
+      const [[, error]] = events as [string, unknown][];
+      expect(String(error)).toMatch(/^TypeError: You provided '42' where a stream was expected/);
     },
   ),
 

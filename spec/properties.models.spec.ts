@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { forkJoin, merge, takeUntil, timeout, type Observable, type OperatorFunction } from 'rxjs';
+import { forkJoin, merge, switchMap, takeUntil, timeout, type Observable, type OperatorFunction } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
-import { cancellable, finalizeCleanup, groupCancel, shieldUntil, timeoutCancel } from '../lib';
+import { cancellable, finalizeCleanup, groupCancel, shieldUntil, switchMapCancel, timeoutCancel } from '../lib';
 import { marbleOf, type SourceSpec } from '../test-support/properties/chain';
 import {
   childSourceError,
@@ -232,6 +232,36 @@ describe('oracles: equal to RxJS where the semantics coincide', () => {
           return { result: combine(sources), logged: sources };
         });
       expect(side((s) => groupCancel(s, { output: 'merge' }))).toEqual(side((s) => merge(...s)));
+    });
+  });
+
+  it('switchMapCancel with no cleanups (or synchronous ones) equals switchMap', () => {
+    // A hot outer, each of its values projected to one of a few cold inners
+    // (which may error), with a downstream that may leave: the notifications
+    // and every subscription log are RxJS's.
+    const cases = fc.record({
+      outer: hotTimeline,
+      inners: fc.array(timeline(), { minLength: 1, maxLength: 3 }),
+      pick: fc.array(fc.nat({ max: 2 }), { minLength: 4, maxLength: 4 }),
+      leaveAt: fc.option(fc.integer({ min: 1, max: 24 }), { nil: undefined }),
+      syncCleanup: fc.boolean(),
+    });
+    check('oracle: switchMap', cases, (c) => {
+      const side = (
+        operator: (project: (value: string, index: number) => Observable<string>) => OperatorFunction<string, string>,
+      ) =>
+        run((helpers) => {
+          const outer = helpers.hot(marbleOf(c.outer));
+          const inners = c.inners.map((inner) => helpers.cold(marbleOf(inner)));
+          const cleaned = inners.map((inner) => (c.syncCleanup ? inner.pipe(finalizeCleanup(() => {})) : inner));
+          const project = (_value: string, index: number) =>
+            cleaned[(c.pick[index % c.pick.length] ?? 0) % cleaned.length];
+          const piped = outer.pipe(operator(project));
+          const result =
+            c.leaveAt === undefined ? piped : piped.pipe(takeUntil(helpers.hot(`${'-'.repeat(c.leaveAt)}x`)));
+          return { result, logged: [outer, ...inners] };
+        });
+      expect(side((project) => switchMapCancel(project))).toEqual(side((project) => switchMap(project)));
     });
   });
 

@@ -1,5 +1,16 @@
 import { getEventListeners } from 'node:events';
-import { NEVER, Observable, of, Subject, throwError, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
+import {
+  concat,
+  concatWith,
+  NEVER,
+  Observable,
+  of,
+  Subject,
+  take,
+  throwError,
+  type MonoTypeOperatorFunction,
+  type Subscription,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   cancellable,
@@ -8,6 +19,7 @@ import {
   fromAbortable,
   groupCancel,
   shieldUntil,
+  switchMapCancel,
   timeoutCancel,
 } from '../lib';
 
@@ -195,6 +207,37 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
     'settle, merged, cancelled from downstream': (track) => {
       const child = tracked(track, 'child', new Subject<object>());
       groupCancel([child, NEVER], { mode: 'settle', output: 'merge' }).subscribe(noop).unsubscribe();
+    },
+  },
+  switchMapCancel: {
+    'inners superseded (one cleaning up asynchronously), then the outer and the last inner complete': (track) => {
+      const outer = tracked(track, 'outer', new Subject<object>());
+      const done = tracked(track, 'cleanup work', new Subject<void>());
+      const project = tracked(track, 'project', (value: object) =>
+        concat(of(value), NEVER).pipe(finalizeCleanup(tracked(track, 'cleanup', () => done))),
+      );
+      const reason = tracked(track, 'reason', () => 'newer');
+      expectEnd(outer.pipe(switchMapCancel(project, { reason }), take(2)), 'complete', () => {
+        outer.next(tracked(track, 'first value', {}));
+        outer.next(tracked(track, 'second value', {}));
+        outer.next(tracked(track, 'third value', {}));
+        done.complete();
+      });
+    },
+    'an inner errors': (track) => {
+      const error = tracked(track, 'error', new Error('x'));
+      expectEnd(of(1).pipe(switchMapCancel(() => throwError(() => error))), 'error');
+    },
+    'cancelled from downstream while an inner cleans up asynchronously': (track) => {
+      const done = tracked(track, 'cleanup work', new Subject<void>());
+      const subscription = of(tracked(track, 'value', {}))
+        .pipe(
+          concatWith(NEVER),
+          switchMapCancel(() => NEVER.pipe(finalizeCleanup(tracked(track, 'cleanup', () => done)))),
+        )
+        .subscribe(noop);
+      subscription.unsubscribe();
+      done.complete();
     },
   },
   cancelScope: {

@@ -28,6 +28,8 @@ import {
   SCOPE_CLOSED,
   ShieldReleased,
   shieldUntil,
+  SUPERSEDED,
+  switchMapCancel,
   timeoutCancel,
   UNSUBSCRIBED,
   type CancelScope,
@@ -185,6 +187,28 @@ describeTypes('cancelScope', () => {
   cancelScope({ owner: {} });
   // @ts-expect-error run takes an ObservableInput
   scope.run(42);
+});
+
+describeTypes('switchMapCancel', () => {
+  // As switchMap infers: the inners' values, from any ObservableInput.
+  expectTypeOf(numbers.pipe(switchMapCancel((n) => of(String(n))))).toEqualTypeOf<Observable<string>>();
+  expectTypeOf(numbers.pipe(switchMapCancel((n) => Promise.resolve(n > 1)))).toEqualTypeOf<Observable<boolean>>();
+  expectTypeOf(numbers.pipe(switchMapCancel((n) => [n, n]))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(switchMapCancel((n: number, index: number) => of(n + index))).toEqualTypeOf<
+    OperatorFunction<number, number>
+  >();
+  // The reason function gets the outer value.
+  numbers.pipe(switchMapCancel(() => of(1), { reason: (value) => expectTypeOf(value).toEqualTypeOf<number>() }));
+  numbers.pipe(switchMapCancel(() => of(1), { onCleanupError: 'report' }));
+  expectTypeOf(SUPERSEDED).toBeSymbol();
+  // @ts-expect-error project is a function (switchMapTo is not this)
+  switchMapCancel(of(1));
+  // @ts-expect-error reason is a function of the value
+  switchMapCancel(() => of(1), { reason: 'newer' });
+  // @ts-expect-error onCleanupError is 'error' or 'report'
+  switchMapCancel(() => of(1), { onCleanupError: 'ignore' });
+  // @ts-expect-error project returns an ObservableInput
+  numbers.pipe(switchMapCancel((n) => n));
 });
 
 describeTypes('errors', () => {
