@@ -7,6 +7,7 @@ import {
   NEVER,
   Observable,
   of,
+  race,
   range,
   Subject,
   switchMap,
@@ -19,7 +20,15 @@ import {
   type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import { cancellable, finalizeCleanup, groupCancel, shieldUntil, switchMapCancel, timeoutCancel } from '../lib';
+import {
+  cancellable,
+  finalizeCleanup,
+  groupCancel,
+  raceCancel,
+  shieldUntil,
+  switchMapCancel,
+  timeoutCancel,
+} from '../lib';
 
 /**
  * One side of a comparison: the Observables measured, built once (as an app
@@ -353,6 +362,20 @@ export const rows: readonly Row[] = [
       cycle: never.pipe(switchMap(() => never)),
     },
     targets: {},
+  },
+  {
+    name: 'raceCancel vs race, two sources',
+    ours: {
+      label: 'raceCancel',
+      values: raceCancel(dense(), never),
+      cycle: raceCancel(never, never),
+    },
+    pair: {
+      label: 'race',
+      values: race(dense(), never),
+      cycle: race(never, never),
+    },
+    targets: { value: 1.1, cycle: 1.5 },
   },
   ...groupRows(10),
   ...groupRows(1_000),

@@ -22,6 +22,7 @@ export {
   type GroupSources,
   type SettledResult,
 } from './groupCancel';
+export { raceCancel, RACE_LOST } from './raceCancel';
 export { shieldUntil, ShieldReleased, type ShieldUntilOptions } from './shieldUntil';
 export { switchMapCancel, SUPERSEDED, type SwitchMapCancelOptions } from './switchMapCancel';
 export {

@@ -43,6 +43,7 @@ const imports = [
     'groupCancel',
     'cancelScope',
     'switchMapCancel',
+    'raceCancel',
   ].map((name) => [name, `{ ${name} }`]),
 ];
 

@@ -10,6 +10,7 @@ import {
   fromAbortable,
   groupCancel,
   GroupError,
+  raceCancel,
   shieldUntil,
   SUPERSEDED,
   switchMapCancel,
@@ -690,6 +691,25 @@ const cases: Record<string, Case> = {
       expect(String(error)).toMatch(/^TypeError: You provided '42' where a stream was expected/);
     },
   ),
+
+  // raceCancel
+  'rc-source-number': throws(
+    'raceCancel',
+    'a source that is not an ObservableInput',
+    () => raceCancel(of(1), 5 as never),
+    T('raceCancel: `sources[1]` must be an ObservableInput, got number 5'),
+  ),
+  'rc-array-element': throws(
+    'raceCancel',
+    'an array element that is not an ObservableInput',
+    () => raceCancel([of(1), null as never]),
+    T('raceCancel: `sources[1]` must be an ObservableInput, got null'),
+  ),
+  'rc-none': behaves('raceCancel', 'no sources', 'an Observable that never notifies, as race() is', () => {
+    const { events, subscription } = record(raceCancel());
+    expect(events).toEqual([]);
+    subscription.unsubscribe();
+  }),
 
   // cancelScope
   'cs-owner-object': throws(

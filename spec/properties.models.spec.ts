@@ -1,7 +1,15 @@
 import fc from 'fast-check';
-import { forkJoin, merge, switchMap, takeUntil, timeout, type Observable, type OperatorFunction } from 'rxjs';
+import { forkJoin, merge, race, switchMap, takeUntil, timeout, type Observable, type OperatorFunction } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
-import { cancellable, finalizeCleanup, groupCancel, shieldUntil, switchMapCancel, timeoutCancel } from '../lib';
+import {
+  cancellable,
+  finalizeCleanup,
+  groupCancel,
+  raceCancel,
+  shieldUntil,
+  switchMapCancel,
+  timeoutCancel,
+} from '../lib';
 import { marbleOf, type SourceSpec } from '../test-support/properties/chain';
 import {
   childSourceError,
@@ -262,6 +270,26 @@ describe('oracles: equal to RxJS where the semantics coincide', () => {
           return { result, logged: [outer, ...inners] };
         });
       expect(side((project) => switchMapCancel(project))).toEqual(side((project) => switchMap(project)));
+    });
+  });
+
+  it('raceCancel with no cleanups (or synchronous ones) equals race', () => {
+    const cases = fc.record({
+      contenders: fc.array(timeline(), { minLength: 1, maxLength: 3 }),
+      leaveAt: fc.option(fc.integer({ min: 1, max: 24 }), { nil: undefined }),
+      syncCleanup: fc.boolean(),
+    });
+    check('oracle: race', cases, (c) => {
+      const side = (combine: (sources: Observable<string>[]) => Observable<string>) =>
+        run((helpers) => {
+          const sources = c.contenders.map((contender) => helpers.cold(marbleOf(contender)));
+          const cleaned = sources.map((source) => (c.syncCleanup ? source.pipe(finalizeCleanup(() => {})) : source));
+          const raced = combine(cleaned);
+          const result =
+            c.leaveAt === undefined ? raced : raced.pipe(takeUntil(helpers.hot(`${'-'.repeat(c.leaveAt)}x`)));
+          return { result, logged: sources };
+        });
+      expect(side((sources) => raceCancel(sources))).toEqual(side((sources) => race(sources)));
     });
   });
 

@@ -18,6 +18,7 @@ import {
   finalizeCleanup,
   fromAbortable,
   groupCancel,
+  raceCancel,
   shieldUntil,
   switchMapCancel,
   timeoutCancel,
@@ -238,6 +239,32 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
         .subscribe(noop);
       subscription.unsubscribe();
       done.complete();
+    },
+  },
+  raceCancel: {
+    'one wins; the loser cleans up asynchronously, then the winner completes': (track) => {
+      const winner = tracked(track, 'winner', new Subject<object>());
+      const done = tracked(track, 'cleanup work', new Subject<void>());
+      const loser = NEVER.pipe(finalizeCleanup(tracked(track, 'cleanup', () => done)));
+      expectEnd(raceCancel(winner, loser), 'complete', () => {
+        winner.next(tracked(track, 'value', {}));
+        winner.complete();
+        done.complete();
+      });
+    },
+    'one errors first': (track) => {
+      const error = tracked(track, 'error', new Error('x'));
+      expectEnd(
+        raceCancel(
+          throwError(() => error),
+          NEVER,
+        ),
+        'error',
+      );
+    },
+    'cancelled from downstream before anyone won': (track) => {
+      const contender = tracked(track, 'contender', new Subject<object>());
+      raceCancel(contender, NEVER).subscribe(noop).unsubscribe();
     },
   },
   cancelScope: {

@@ -25,6 +25,8 @@ import {
   fromAbortable,
   groupCancel,
   GroupError,
+  RACE_LOST,
+  raceCancel,
   SCOPE_CLOSED,
   ShieldReleased,
   shieldUntil,
@@ -209,6 +211,15 @@ describeTypes('switchMapCancel', () => {
   switchMapCancel(() => of(1), { onCleanupError: 'ignore' });
   // @ts-expect-error project returns an ObservableInput
   numbers.pipe(switchMapCancel((n) => n));
+});
+
+describeTypes('raceCancel', () => {
+  // As race infers: the union of the sources' values, from arguments or an array.
+  expectTypeOf(raceCancel(of(1), of('a'))).toEqualTypeOf<Observable<number | string>>();
+  expectTypeOf(raceCancel([of(1), Promise.resolve(true)])).toEqualTypeOf<Observable<number | boolean>>();
+  expectTypeOf(RACE_LOST).toBeSymbol();
+  // @ts-expect-error every source is an ObservableInput
+  raceCancel(of(1), 5);
 });
 
 describeTypes('errors', () => {
