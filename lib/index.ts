@@ -25,6 +25,7 @@ export {
 export { raceCancel, RACE_LOST } from './raceCancel';
 export { shieldUntil, ShieldReleased, type ShieldUntilOptions } from './shieldUntil';
 export { switchMapCancel, SUPERSEDED, type SwitchMapCancelOptions } from './switchMapCancel';
+export { firstValueFromCancel, lastValueFromCancel, type ValueFromCancelOptions } from './valueFrom';
 export {
   DeadlineError,
   timeoutCancel,

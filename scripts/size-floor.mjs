@@ -44,6 +44,7 @@ const imports = [
     'cancelScope',
     'switchMapCancel',
     'raceCancel',
+    'firstValueFromCancel',
   ].map((name) => [name, `{ ${name} }`]),
 ];
 

@@ -7,9 +7,11 @@ import {
   CancelledError,
   CleanupError,
   finalizeCleanup,
+  firstValueFromCancel,
   fromAbortable,
   groupCancel,
   GroupError,
+  lastValueFromCancel,
   raceCancel,
   shieldUntil,
   SUPERSEDED,
@@ -710,6 +712,32 @@ const cases: Record<string, Case> = {
     expect(events).toEqual([]);
     subscription.unsubscribe();
   }),
+
+  // firstValueFromCancel, lastValueFromCancel
+  'fv-source-number': throws(
+    'firstValueFromCancel',
+    '`source` not an ObservableInput',
+    () => firstValueFromCancel(5 as never),
+    T('firstValueFromCancel: `source` must be an ObservableInput, got number 5'),
+  ),
+  'fv-config-signal': throws(
+    'firstValueFromCancel',
+    '`options` an AbortSignal (`{ signal }` was meant)',
+    () => firstValueFromCancel(of(1), AbortSignal.abort() as never),
+    T('firstValueFromCancel: `options` must be an object such as { signal }, got an object (AbortSignal)'),
+  ),
+  'lv-signal-controller': throws(
+    'lastValueFromCancel',
+    '`options.signal` an AbortController',
+    () => lastValueFromCancel(of(1), { signal: new AbortController() as never }),
+    T('lastValueFromCancel: `options.signal` must be an AbortSignal, got an object (AbortController)'),
+  ),
+  'lv-config-string': throws(
+    'lastValueFromCancel',
+    '`options` a string',
+    () => lastValueFromCancel(of(1), 'default' as never),
+    T('lastValueFromCancel: `options` must be an object, got the string "default"'),
+  ),
 
   // cancelScope
   'cs-owner-object': throws(

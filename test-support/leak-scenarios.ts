@@ -16,8 +16,10 @@ import {
   cancellable,
   cancelScope,
   finalizeCleanup,
+  firstValueFromCancel,
   fromAbortable,
   groupCancel,
+  lastValueFromCancel,
   raceCancel,
   shieldUntil,
   switchMapCancel,
@@ -265,6 +267,35 @@ const scenarios: Record<string, Record<string, (track: Track) => void>> = {
     'cancelled from downstream before anyone won': (track) => {
       const contender = tracked(track, 'contender', new Subject<object>());
       raceCancel(contender, NEVER).subscribe(noop).unsubscribe();
+    },
+  },
+  firstValueFromCancel: {
+    "resolved, with a caller's long-lived signal": (track) => {
+      void firstValueFromCancel(
+        of(tracked(track, 'value', {})).pipe(finalizeCleanup(tracked(track, 'cleanup', () => {}))),
+        {
+          signal: callerController.signal,
+        },
+      ).then(() => expectNoAbortListeners(callerController.signal));
+    },
+    'aborted while its cleanup runs asynchronously, which then finishes': (track) => {
+      const controller = new AbortController();
+      const done = tracked(track, 'cleanup work', new Subject<void>());
+      const promise = firstValueFromCancel(NEVER.pipe(finalizeCleanup(tracked(track, 'cleanup', () => done))), {
+        signal: controller.signal,
+      });
+      void promise.catch(noop);
+      controller.abort(tracked(track, 'reason', {}));
+      done.complete();
+    },
+  },
+  lastValueFromCancel: {
+    'errors, with a default value': (track) => {
+      const error = tracked(track, 'error', new Error('x'));
+      void lastValueFromCancel(
+        throwError(() => error),
+        { defaultValue: tracked(track, 'default', {}), signal: callerController.signal },
+      ).catch(() => expectNoAbortListeners(callerController.signal));
     },
   },
   cancelScope: {

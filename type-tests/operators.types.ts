@@ -22,9 +22,11 @@ import {
   CleanupTimeoutError,
   DeadlineError,
   finalizeCleanup,
+  firstValueFromCancel,
   fromAbortable,
   groupCancel,
   GroupError,
+  lastValueFromCancel,
   RACE_LOST,
   raceCancel,
   SCOPE_CLOSED,
@@ -220,6 +222,18 @@ describeTypes('raceCancel', () => {
   expectTypeOf(RACE_LOST).toBeSymbol();
   // @ts-expect-error every source is an ObservableInput
   raceCancel(of(1), 5);
+});
+
+describeTypes('firstValueFromCancel, lastValueFromCancel', () => {
+  // As RxJS's firstValueFrom and lastValueFrom infer, defaultValue included.
+  expectTypeOf(firstValueFromCancel(numbers)).toEqualTypeOf<Promise<number>>();
+  expectTypeOf(lastValueFromCancel(numbers, { signal: new AbortController().signal })).toEqualTypeOf<Promise<number>>();
+  expectTypeOf(firstValueFromCancel(numbers, { defaultValue: 'none' })).toEqualTypeOf<Promise<number | string>>();
+  expectTypeOf(lastValueFromCancel(Promise.resolve(true))).toEqualTypeOf<Promise<boolean>>();
+  // @ts-expect-error the signal goes in { signal }
+  void firstValueFromCancel(numbers, new AbortController().signal);
+  // @ts-expect-error signal is an AbortSignal
+  void lastValueFromCancel(numbers, { signal: new AbortController() });
 });
 
 describeTypes('errors', () => {
