@@ -10,6 +10,8 @@ import multiple from './patterns/09-multiple';
 import customTimeout from './patterns/10-custom-timeout';
 import taskGroup from './patterns/11-task-group';
 import timeoutWaitsForCleanup from './patterns/12-timeout-waits-for-cleanup';
+import typeahead from './more/13-typeahead';
+import happyEyeballs from './more/14-happy-eyeballs';
 import type { Pattern } from './support/pattern';
 
 /** The twelve patterns of ../shared/reference/asyncio_patterns.py, in its order (1-based there). */
@@ -27,3 +29,9 @@ export const patterns: readonly Pattern[] = [
   taskGroup,
   timeoutWaitsForCleanup,
 ];
+
+/**
+ * Two more, for the operators that cancel where RxJS code cancels most
+ * (examples/reference/more_patterns.py, numbered 13 and 14 after the twelve).
+ */
+export const morePatterns: readonly Pattern[] = [typeahead, happyEyeballs];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { patterns } from '../examples';
+import { morePatterns, patterns } from '../examples';
+import type { Pattern } from '../examples/support/pattern';
 import { runPattern } from '../examples/support/runPattern';
 import { steppedScheduler } from '../test-support/virtualTime';
 
@@ -25,11 +26,11 @@ function referenceSections(): { header: string; lines: string[] }[] {
 }
 
 /** Runs a pattern in virtual time (one unit = one frame) and returns what it printed. */
-async function runVirtually(index: number): Promise<string[]> {
+async function runVirtually(index: number, list: readonly Pattern[] = patterns): Promise<string[]> {
   const { scheduler, runUntilIdle } = steppedScheduler();
   const printed: string[] = [];
   let finished = false;
-  const done = runPattern(patterns[index], scheduler, (line) => printed.push(line)).then(() => {
+  const done = runPattern(list[index], scheduler, (line) => printed.push(line)).then(() => {
     finished = true;
   });
   await runUntilIdle();
@@ -72,5 +73,19 @@ describe('the twelve asyncio patterns, in virtual time', () => {
     expect(readFileSync(join(__dirname, '../examples/reference/asyncio_patterns.py'), 'utf8')).toBe(
       readFileSync(SHARED_SOURCE, 'utf8'),
     );
+  });
+});
+
+describe('two more patterns (typeahead, happy eyeballs), in virtual time', () => {
+  // Their asyncio programs are examples/reference/more_patterns.py; what it
+  // prints is the fixture.
+  const MORE = join(__dirname, '../examples/reference/more_patterns.expected.txt');
+
+  it('print what the asyncio programs print, line for line, times included', async () => {
+    const printed: string[] = [];
+    for (const [index, pattern] of morePatterns.entries()) {
+      printed.push(`# ${index + 13} ${pattern.name}`, ...(await runVirtually(index, morePatterns)));
+    }
+    expect(printed.join('\n') + '\n').toBe(readFileSync(MORE, 'utf8'));
   });
 });
