@@ -188,7 +188,8 @@ class Switch {
       return;
     }
     this.outerDone = true;
-    if (this.inner === null) this.link.stop(COMPLETE, UNSUBSCRIBED);
+    // (While `project` runs, the inner it returns is still to come.)
+    if (this.inner === null && !this.projecting) this.link.stop(COMPLETE, UNSUBSCRIBED);
   }
 
   /** Called by the inner's start hook, before anything of it can end. */

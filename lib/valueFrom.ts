@@ -98,14 +98,6 @@ function valueFrom<T, D>(
   });
 }
 
-/**
- * Where the link reports: the Promise. It never leaves (nothing unsubscribes
- * a Promise), so it keeps no teardowns.
- */
-interface Settler extends Downstream<unknown> {
-  closed: boolean;
-}
-
 /** One Promise: the link that subscribes the source, and what it has seen. */
 class Awaiting {
   readonly link: Link<unknown, Awaiting>;
@@ -114,6 +106,8 @@ class Awaiting {
   private readonly signal: AbortSignal | null;
   private readonly resolve: (value: unknown) => void;
   private readonly reject: (error: unknown) => void;
+  /** Where the link reports: the Promise. It never leaves (nothing unsubscribes a Promise), so it keeps no teardowns. */
+  private readonly settler: Downstream<unknown>;
   private value: unknown = undefined;
   private hasValue = false;
 
@@ -129,7 +123,7 @@ class Awaiting {
     this.signal = signal;
     this.resolve = resolve;
     this.reject = reject;
-    const settler: Settler = {
+    const settler: Downstream<unknown> = {
       closed: false,
       next() {},
       error: (error: unknown) => {
@@ -139,6 +133,7 @@ class Awaiting {
       add() {},
       remove() {},
     };
+    this.settler = settler;
     this.link = new Link(settler, AWAITING, this);
     signal?.addEventListener('abort', this);
   }
@@ -154,7 +149,7 @@ class Awaiting {
     if (this.first) this.link.stop(CANCEL, UNSUBSCRIBED);
   }
 
-  report(destination: Downstream<unknown>, failures: unknown[] | null): void {
+  report(failures: unknown[] | null): void {
     const { link } = this;
     const took = this.first && this.hasValue;
     if (took || link.kind === COMPLETE) {
@@ -168,7 +163,7 @@ class Awaiting {
     }
     // An error, or the signal's cancel: told as any link tells it (a
     // CancelledError, or a CleanupError carrying the outcome as its cause).
-    link.tell(destination, failures);
+    link.tell(this.settler, failures);
   }
 
   private settle(resolved: boolean, result: unknown): void {
@@ -183,7 +178,15 @@ const AWAITING: Hooks<unknown, Awaiting> = hooks<unknown, Awaiting>({
   next(link, value) {
     link.state.seen(value);
   },
-  report(link, destination, failures) {
-    link.state.report(destination, failures);
+  report(link, _destination, failures) {
+    link.state.report(failures);
+  },
+  // Nothing unsubscribes a Promise; a source that unsubscribes its own
+  // subscriber leaves the link orphaned. The Promise settles all the same
+  // (with a CancelledError of that unsubscribe's reason), and nothing is
+  // left waiting on it or listening to the signal.
+  orphaned(link, sink, failures) {
+    link.state.report(failures);
+    sink.release();
   },
 });

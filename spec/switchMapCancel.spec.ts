@@ -1,6 +1,15 @@
-import { concat, defer, mergeMap, NEVER, Observable, of, share, Subject, takeUntil } from 'rxjs';
-import { cancellable, CancelledError, finalizeCleanup, SUPERSEDED, switchMapCancel, type Exit } from '../lib';
+import { concat, defer, mergeMap, NEVER, Observable, of, share, Subject, take, takeUntil } from 'rxjs';
+import {
+  cancellable,
+  CancelledError,
+  finalizeCleanup,
+  fromAbortable,
+  SUPERSEDED,
+  switchMapCancel,
+  type Exit,
+} from '../lib';
 import { deferred, macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
 
 // switchMapCancel where it meets Promises and the rest of RxJS. Its frames
 // are in marble-tests/switchMapCancel.spec.ts, its oracle (switchMap) in
@@ -172,5 +181,66 @@ describe('switchMapCancel next to the rest of RxJS', () => {
     shared.subscribe((n) => seen.push(n * 10));
     outer.next(2);
     expect(seen).toEqual([1, 20]);
+  });
+
+  it('an outer that completes while project runs: the inner project returns still runs, then the stream completes', () => {
+    const log: unknown[] = [];
+    const outer = new Subject<number>();
+    outer
+      .pipe(
+        switchMapCancel((n) => {
+          if (n === 2) outer.complete();
+          return n === 1 ? concat(of('v1'), NEVER) : of(`v${n}`);
+        }),
+      )
+      .subscribe({ next: (value) => log.push(value), complete: () => log.push('complete') });
+    outer.next(1);
+    outer.next(2);
+    expect(log).toEqual(['v1', 'v2', 'complete']);
+  });
+
+  it('a project that emits into the outer, which then completes (take): the latest value still gets its inner', () => {
+    const log: unknown[] = [];
+    const keys = new Subject<number>();
+    keys
+      .pipe(
+        take(2),
+        switchMapCancel((n) => {
+          if (n === 1) keys.next(2);
+          return concat(of(`v${n}`), NEVER);
+        }),
+      )
+      .subscribe({ next: (value) => log.push(value), complete: () => log.push('complete') });
+    keys.next(1);
+    // switchMap gives ['v2', 'v1'] here, with both inners left running.
+    expect(log).toEqual(['v1', 'v2']);
+  });
+
+  it("a superseded Promise that rejects later: reported, as every error after the end is (switchMap drops it); a fromAbortable's rejection with the abort's own reason is not", async () => {
+    const outer = new Subject<number>();
+    const rejects: ((error: unknown) => void)[] = [];
+    outer.pipe(switchMapCancel(() => new Promise<string>((_resolve, reject) => rejects.push(reject)))).subscribe();
+    outer.next(1);
+    outer.next(2);
+    const late = new Error('network down');
+    rejects[0]?.(late);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([late]);
+
+    const aborted = new Subject<number>();
+    aborted
+      .pipe(
+        switchMapCancel(() =>
+          fromAbortable(
+            (signal) =>
+              new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+          ),
+        ),
+      )
+      .subscribe();
+    aborted.next(1);
+    aborted.next(2);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([]);
   });
 });

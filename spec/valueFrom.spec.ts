@@ -1,5 +1,16 @@
 import { getEventListeners } from 'node:events';
-import { concat, EmptyError, firstValueFrom, lastValueFrom, NEVER, Observable, of, Subject, throwError } from 'rxjs';
+import {
+  concat,
+  EmptyError,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  NEVER,
+  Observable,
+  of,
+  Subject,
+  throwError,
+} from 'rxjs';
 import {
   CancelledError,
   CleanupError,
@@ -10,6 +21,7 @@ import {
   type Exit,
 } from '../lib';
 import { deferred, macrotask } from '../test-support/time';
+import { takeUnhandled } from '../test-support/unhandled';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -134,5 +146,34 @@ describe.each([
     expect(exits).toEqual([
       ours === firstValueFromCancel ? { kind: 'cancel', reason: UNSUBSCRIBED } : { kind: 'complete' },
     ]);
+  });
+
+  it('a source that unsubscribes its own subscriber: the Promise rejects with a CancelledError (UNSUBSCRIBED) rather than hang; no listener is left', async () => {
+    const controller = new AbortController();
+    const promise = ours(new Observable<number>((subscriber) => subscriber.unsubscribe()), {
+      signal: controller.signal,
+    });
+    await expect(promise).rejects.toEqual(new CancelledError(UNSUBSCRIBED));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("work given the same signal, which rejects with the abort's reason, is acknowledging the cancel: only the CancelledError, nothing reported", async () => {
+    const controller = new AbortController();
+    const cleanupDone = deferred();
+    const fetchLike = (signal: AbortSignal) =>
+      new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const promise = ours(from(fetchLike(controller.signal)).pipe(finalizeCleanup(() => cleanupDone.promise)), {
+      signal: controller.signal,
+    });
+    controller.abort('user');
+    await macrotask();
+    cleanupDone.resolve();
+    await expect(promise).rejects.toEqual(new CancelledError('user'));
+    const quick = new AbortController();
+    const settled = ours(fetchLike(quick.signal), { signal: quick.signal });
+    quick.abort('again');
+    await expect(settled).rejects.toEqual(new CancelledError('again'));
+    await macrotask();
+    expect(takeUnhandled()).toEqual([]);
   });
 });

@@ -483,9 +483,13 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
 
   error(error: unknown): void {
     if (this.upstreamRunning) this.stop(ERROR, error);
-    // While the link is ending, an error is part of that ending and travels
-    // with its outcome; after it, nobody is left to receive it: RxJS would
-    // drop it silently, this package reports it.
+    // An upstream cancelled with a reason that then fails with that very
+    // reason is acknowledging the cancel, not failing: a `fetch` given the
+    // AbortSignal whose reason cancelled it rejects with that reason.
+    else if (this.kind === CANCEL && error === this.reason) return;
+    // While the link is ending, any other error is part of that ending and
+    // travels with its outcome; after it, nobody is left to receive it: RxJS
+    // would drop it silently, this package reports it.
     else if ((this.flags & PHASE) !== DONE) this.fail(error);
     else reportUnhandledError(error);
   }
@@ -776,7 +780,9 @@ export class Link<T, S = unknown> implements Observer<T>, Waiter, Ending, OwnerS
     this.flags = (this.flags & ~PHASE) | DONE;
     if (phase === ENDING) this.hooks.report(this, destination, failures);
     else this.hooks.orphaned(this, heir ?? UNHANDLED, failures);
-    this.reason = undefined;
+    // A cancel's reason is kept, to tell its acknowledgement (see error);
+    // an error is let go.
+    if (this.kind !== CANCEL) this.reason = undefined;
     // No hook runs after this one (see state).
     (this as Link<T, S | undefined>).state = undefined;
   }
