@@ -53,7 +53,9 @@ export const RACE_LOST: unique symbol = Symbol('race lost');
  * @return An Observable of the winner's values.
  */
 export function raceCancel<T extends readonly unknown[]>(sources: [...ObservableInputTuple<T>]): Observable<T[number]>;
-export function raceCancel<T extends readonly unknown[]>(...sources: [...ObservableInputTuple<T>]): Observable<T[number]>;
+export function raceCancel<T extends readonly unknown[]>(
+  ...sources: [...ObservableInputTuple<T>]
+): Observable<T[number]>;
 export function raceCancel(...args: unknown[]): Observable<unknown> {
   const fn = 'raceCancel';
   const [first] = args;
