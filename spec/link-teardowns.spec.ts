@@ -138,6 +138,52 @@ describe('a link keeps its teardowns as Subscription.add does', () => {
     expect(removed.closed).toBe(false);
   });
 
+  it('among other teardowns, a Subscription added twice is removed altogether, a function added twice once (as Subscription.remove)', () => {
+    const log: string[] = [];
+    const inner = new Subscription(() => log.push('inner'));
+    const twice = (): void => {
+      log.push('twice');
+    };
+    const source = new Observable<number>((subscriber) => {
+      subscriber.add(inner);
+      subscriber.add(twice);
+      subscriber.add(inner);
+      subscriber.add(twice);
+      subscriber.remove(inner);
+      subscriber.remove(twice);
+      subscriber.complete();
+    });
+    source.pipe(finalizeCleanup(noop)).subscribe({ complete: () => log.push('complete') });
+    expect(log).toEqual(['twice', 'complete']);
+    expect(inner.closed).toBe(false);
+  });
+
+  it('constant work per added Subscription, however many: the closed ones are looked for in passes that come less often as the array grows', () => {
+    // Each pass reads `closed` of every Subscription held: passes on every
+    // add would read N²/2 times.
+    let reads = 0;
+    /** A Subscription whose `closed` counts its reads. */
+    const counted = (): Subscription => {
+      const subscription = new Subscription();
+      let closed = subscription.closed;
+      Object.defineProperty(subscription, 'closed', {
+        get: () => (reads++, closed),
+        set: (value: boolean) => (closed = value),
+      });
+      return subscription;
+    };
+    const n = 2_000;
+    const links: Link<number, null>[] = [];
+    new Observable<number>((subscriber) => {
+      for (let i = 0; i < n; i++) subscriber.add(counted());
+    })
+      .pipe(plainLink(links))
+      .subscribe()
+      .unsubscribe();
+    expect(links).toHaveLength(1);
+    expect(reads).toBeLessThan(8 * n);
+  });
+
   it('with one teardown held, removing another (a Subscription, a function) keeps the one held', () => {
     const log: string[] = [];
     const source = new Observable<number>((subscriber) => {

@@ -153,28 +153,25 @@ class AbortWatcher extends Subscription {
  * signal aborted and fires at once (see watchTrigger).
  */
 class SignalListeners extends Set<AbortWatcher> {
+  // It stays the signal's, empty or not, for as long as the signal lives (a
+  // WeakMap entry): a watcher is made only for a signal not yet aborted (see
+  // watchTrigger), and the next one after the last has gone listens again.
   constructor(readonly signal: AbortSignal) {
     super();
+    listened.set(signal, this);
   }
 
   listen(): void {
     this.signal.addEventListener('abort', this);
-    // (Not if the signal called the listener from addEventListener.)
-    if (!this.signal.aborted) listened.set(this.signal, this);
   }
 
   remove(watcher: AbortWatcher): void {
-    if (this.delete(watcher) && this.size === 0) {
-      if (listened.get(this.signal) === this) listened.delete(this.signal);
-      this.signal.removeEventListener('abort', this);
-    }
+    if (this.delete(watcher) && this.size === 0) this.signal.removeEventListener('abort', this);
   }
 
   handleEvent(): void {
-    // A watcher that starts from now on finds the signal aborted. The
-    // listener itself goes with the last watcher, which a cancel lets go:
-    // a signal whose removeEventListener throws fails that teardown, not this.
-    if (listened.get(this.signal) === this) listened.delete(this.signal);
+    // The listener goes with the last watcher, which a cancel lets go: a
+    // signal whose removeEventListener throws fails that teardown, not this.
     for (const watcher of [...this]) if (this.has(watcher)) watcher.owner.fire(this.signal.reason);
   }
 }
