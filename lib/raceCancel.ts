@@ -81,10 +81,10 @@ const NO_SOURCE = new Observable<unknown>();
 class Race {
   readonly link: Link<unknown, Race>;
   private readonly inputs: readonly Observable<unknown>[];
-  /** Every contender subscribed so far, by index. */
-  private readonly contenders: Link<unknown, Contender>[] = [];
-  /** The index of the winner, or -1 while they race. */
-  private winner = -1;
+  /** Every contender subscribed so far, in order. */
+  private readonly contenders: Link<unknown, Race>[] = [];
+  /** The contender that won, or null while they race. */
+  private winner: Link<unknown, Race> | null = null;
   /** Cleanup failures of losers that reported while the race went on. */
   private failures: unknown[] | null = null;
 
@@ -95,25 +95,25 @@ class Race {
 
   start(): void {
     const { inputs } = this;
-    for (let index = 0; index < inputs.length && this.winner < 0 && this.link.live; index++) {
-      this.link.child(inputs[index], CONTENDER, new Contender(this, index));
+    for (let index = 0; index < inputs.length && this.winner === null && this.link.live; index++) {
+      this.link.child(inputs[index], CONTENDER, this);
     }
   }
 
-  entered(index: number, link: Link<unknown, Contender>): void {
-    this.contenders[index] = link;
+  entered(contender: Link<unknown, Race>): void {
+    this.contenders.push(contender);
   }
 
   /** A contender sent a value: if nobody has won yet, it has. */
-  value(index: number, value: unknown): void {
-    if (this.winner < 0) this.won(index);
-    if (index === this.winner) this.link.emit(value);
+  value(contender: Link<unknown, Race>, value: unknown): void {
+    if (this.winner === null) this.won(contender);
+    if (contender === this.winner) this.link.emit(value);
   }
 
   /** A contender's end, once its own cleanups have settled. */
-  ended(index: number, exit: Exit): void {
-    if (this.winner < 0) this.won(index);
-    if (index !== this.winner) {
+  ended(contender: Link<unknown, Race>, exit: Exit): void {
+    if (this.winner === null) this.won(contender);
+    if (contender !== this.winner) {
       // A loser: cancelled by the race, or failing as it was.
       if (exit.kind === 'error') (this.failures ??= []).push(...failuresOf(exit.error));
       return;
@@ -122,12 +122,9 @@ class Race {
     else this.link.stop(COMPLETE, UNSUBSCRIBED);
   }
 
-  private won(index: number): void {
-    this.winner = index;
-    const { contenders } = this;
-    for (let each = 0; each < contenders.length; each++) {
-      if (each !== index) contenders[each].stop(CANCEL, RACE_LOST);
-    }
+  private won(winner: Link<unknown, Race>): void {
+    this.winner = winner;
+    for (const contender of this.contenders) if (contender !== winner) contender.stop(CANCEL, RACE_LOST);
   }
 
   /** The failures to report with the race's outcome: the losers' that reported before it, then its own. */
@@ -144,17 +141,6 @@ function failuresOf(error: unknown): readonly unknown[] {
   return error instanceof CleanupError ? (error.errors as unknown[]) : [error];
 }
 
-/** One contender: its race and its place in it. */
-class Contender {
-  readonly race: Race;
-  readonly index: number;
-
-  constructor(race: Race, index: number) {
-    this.race = race;
-    this.index = index;
-  }
-}
-
 const RACE: Hooks<unknown, Race> = hooks<unknown, Race>({
   start(link) {
     link.state.start();
@@ -167,15 +153,16 @@ const RACE: Hooks<unknown, Race> = hooks<unknown, Race>({
   },
 });
 
-const CONTENDER: Hooks<unknown, Contender> = hooks<unknown, Contender>({
+/** A contender's link: its state is its race. */
+const CONTENDER: Hooks<unknown, Race> = hooks<unknown, Race>({
   start(link, source) {
-    link.state.race.entered(link.state.index, link);
+    link.state.entered(link);
     source.subscribe(link);
   },
   next(link, value) {
-    link.state.race.value(link.state.index, value);
+    link.state.value(link, value);
   },
   report(link, _destination, failures) {
-    link.state.race.ended(link.state.index, link.outcome(failures));
+    link.state.ended(link, link.outcome(failures));
   },
 });
