@@ -1,7 +1,7 @@
 import { NEVER, of, race, throwError, type Observable } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
 import { CleanupError, finalizeCleanup, RACE_LOST, raceCancel, UNSUBSCRIBED, type Exit } from '../lib';
-import { testScheduler } from '../test-support/marbles';
+import { recordInVirtualTime, testScheduler } from '../test-support/marbles';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -105,19 +105,12 @@ describe(raceCancel.name, () => {
 
     it.each(cases)('%s', (_name, build) => {
       const run = (useCancel: boolean) => {
-        const log: unknown[] = [];
         const cleanups: unknown[] = [];
-        const scheduler = testScheduler();
-        scheduler.run((helpers) => {
+        const log = recordInVirtualTime((helpers, now) => {
           const sources = build(helpers).map((source, index) =>
-            source.pipe(finalizeCleanup((exit) => void cleanups.push([scheduler.now(), index, exit.kind]))),
+            source.pipe(finalizeCleanup((exit) => void cleanups.push([now(), index, exit.kind]))),
           );
-          (useCancel ? raceCancel(sources) : race(sources)).subscribe({
-            next: (value) => log.push([scheduler.now(), 'next', value]),
-            error: (error: unknown) => log.push([scheduler.now(), 'error', error]),
-            complete: () => log.push([scheduler.now(), 'complete']),
-          });
-          helpers.flush();
+          return useCancel ? raceCancel(sources) : race(sources);
         });
         return { log, cleanups };
       };

@@ -9,7 +9,7 @@ import {
   UNSUBSCRIBED,
   type Exit,
 } from '../lib';
-import { testScheduler } from '../test-support/marbles';
+import { recordInVirtualTime, testScheduler } from '../test-support/marbles';
 import { takeUnhandled } from '../test-support/unhandled';
 
 const boom = new Error('boom');
@@ -219,25 +219,15 @@ describe(switchMapCancel.name, () => {
       // holds back reaches the downstream here (that is the point), after it
       // with switchMap.
       const run = (useCancel: boolean) => {
-        const log: unknown[] = [];
         const cleanups: unknown[] = [];
-        const scheduler = testScheduler();
-        scheduler.run((helpers) => {
+        const log = recordInVirtualTime((helpers, now) => {
           const { outer, inner } = build(helpers);
           const traced = (key: string) =>
-            inner(key).pipe(finalizeCleanup((exit) => void cleanups.push([scheduler.now(), key, exit.kind])));
-          const operator = useCancel ? switchMapCancel(traced) : switchMap(traced);
-          outer
-            .pipe(
-              operator,
-              map((value) => value),
-            )
-            .subscribe({
-              next: (value) => log.push([scheduler.now(), 'next', value]),
-              error: (error: unknown) => log.push([scheduler.now(), 'error', error]),
-              complete: () => log.push([scheduler.now(), 'complete']),
-            });
-          helpers.flush();
+            inner(key).pipe(finalizeCleanup((exit) => void cleanups.push([now(), key, exit.kind])));
+          return outer.pipe(
+            useCancel ? switchMapCancel(traced) : switchMap(traced),
+            map((value) => value),
+          );
         });
         return { log, cleanups };
       };

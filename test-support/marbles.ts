@@ -20,13 +20,15 @@ export type Recorded = [frame: number, kind: 'N' | 'E' | 'C', value: unknown];
 /**
  * Runs `build` in virtual time, subscribes to the Observable it returns, and
  * records every notification with its frame. `build` may keep the hot or cold
- * Observables it makes, to read their subscription logs afterwards.
+ * Observables it makes, to read their subscription logs afterwards, and may
+ * read the frame with `now` (to record what its cleanups see, say).
  */
-export function recordInVirtualTime<T>(build: (helpers: RunHelpers) => Observable<T>): Recorded[] {
+export function recordInVirtualTime<T>(build: (helpers: RunHelpers, now: () => number) => Observable<T>): Recorded[] {
   const scheduler = testScheduler();
   const notifications: Recorded[] = [];
+  const now = (): number => scheduler.now();
   scheduler.run((helpers) => {
-    build(helpers).subscribe({
+    build(helpers, now).subscribe({
       next: (value) => notifications.push([scheduler.now(), 'N', value]),
       error: (error) => notifications.push([scheduler.now(), 'E', error]),
       complete: () => notifications.push([scheduler.now(), 'C', undefined]),
