@@ -104,6 +104,37 @@ describe('switchMapCancel with Promise cleanups', () => {
   });
 });
 
+describe('switchMapCancel under Jest fake timers', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('a cleanup that awaits a 100 ms timer holds the next inner back exactly 100 ms', async () => {
+    const log: string[] = [];
+    const query = new Subject<string>();
+    query
+      .pipe(
+        switchMapCancel((text) =>
+          defer(() => {
+            log.push(`search ${text}`);
+            return NEVER;
+          }).pipe(
+            finalizeCleanup(async () => {
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              log.push(`released ${text}`);
+            }),
+          ),
+        ),
+      )
+      .subscribe();
+    query.next('a');
+    query.next('ab');
+    await jest.advanceTimersByTimeAsync(99);
+    expect(log).toEqual(['search a']);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(['search a', 'released a', 'search ab']);
+  });
+});
+
 describe('switchMapCancel next to the rest of RxJS', () => {
   it('a project that emits into the outer: the newer value supersedes the inner just made, and one inner runs', () => {
     const log: unknown[] = [];
