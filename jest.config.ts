@@ -21,6 +21,8 @@ const config: Config = {
     : {
         moduleNameMapper: {
           '^rxjs$': `${rxjsUnderTest}/node_modules/rxjs`,
+          // rxjs-cancel/testing sets run mode's providers, which only rxjs/internal exports.
+          '^rxjs/internal/(.*)$': `${rxjsUnderTest}/node_modules/rxjs/dist/cjs/internal/$1`,
           '^rxjs/(.*)$': `${rxjsUnderTest}/node_modules/rxjs/$1`,
         },
       }),

@@ -5,7 +5,7 @@ import { defineConfig } from 'tsdown';
 // `require` (jest setups that run CommonJS on Node 20 still load the latter).
 // rxjs is a peer dependency and stays an import.
 export default defineConfig({
-  entry: ['lib/index.ts'],
+  entry: ['lib/index.ts', 'lib/testing/index.ts'],
   unbundle: true,
   format: ['esm', 'cjs'],
   platform: 'neutral',

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { morePatterns, patterns } from '../examples';
 import type { Pattern } from '../examples/support/pattern';
 import { runPattern } from '../examples/support/runPattern';
-import { steppedScheduler } from '../test-support/virtualTime';
+import { runAsync } from '../lib/testing';
+import { testScheduler } from '../test-support/marbles';
 
 // The package's reference behaviour: what ../shared/reference/asyncio_patterns.py
 // prints. A copy lives in examples/reference so the test runs without ../shared;
@@ -27,15 +28,9 @@ function referenceSections(): { header: string; lines: string[] }[] {
 
 /** Runs a pattern in virtual time (one unit = one frame) and returns what it printed. */
 async function runVirtually(index: number, list: readonly Pattern[] = patterns): Promise<string[]> {
-  const { scheduler, runUntilIdle } = steppedScheduler();
+  const scheduler = testScheduler();
   const printed: string[] = [];
-  let finished = false;
-  const done = runPattern(list[index], scheduler, (line) => printed.push(line)).then(() => {
-    finished = true;
-  });
-  await runUntilIdle();
-  if (!finished) throw new Error(`pattern ${index + 1} had not finished when virtual time ran out`);
-  await done;
+  await runAsync(scheduler, () => runPattern(list[index], scheduler, (line) => printed.push(line)));
   return printed;
 }
 

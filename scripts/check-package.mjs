@@ -7,7 +7,8 @@
 //      under strict settings with skipLibCheck off, for NodeNext (ESM and
 //      CommonJS) and Bundler resolution on lib ES2022 + DOM, and on ESNext
 //      with `await using`.
-//   4. Both formats load in Node and export the same names.
+//   4. Both formats of each entry load in Node and export the same names.
+//   5. rxjs-cancel/testing runs a marble test with a Promise cleanup, in both formats.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,9 @@ try {
   const allowed = /^(dist\/.+\.(mjs|js|d\.mts|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
   const unexpected = packed.files.map((file) => file.path).filter((path) => !allowed.test(path));
   if (unexpected.length > 0) fail(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
-  for (const needed of ['dist/index.mjs', 'dist/index.js', 'dist/index.d.mts', 'dist/index.d.ts', 'CHANGELOG.md']) {
+  const entries = ['index', 'testing/index'];
+  const builds = entries.flatMap((entry) => ['mjs', 'js', 'd.mts', 'd.ts'].map((ext) => `dist/${entry}.${ext}`));
+  for (const needed of [...builds, 'CHANGELOG.md']) {
     if (!packed.files.some((file) => file.path === needed)) fail(`the tarball lacks ${needed}`);
   }
   step(`npm pack: ${packed.files.length} files, ${(packed.size / 1024).toFixed(1)} KB packed`);
@@ -62,15 +65,48 @@ try {
     step(`consumer type-checks with ${config}`);
   }
 
-  // 4. Both formats at run time.
+  // 4. Both formats at run time, for each entry point.
   const names = (code, type) => run('node', ['--input-type', type, '-e', code], consumer).trim();
-  const fromRequire = names(`console.log(Object.keys(require('rxjs-cancel')).sort().join())`, 'commonjs');
-  const fromImport = names(
-    `const m = await import('rxjs-cancel'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join())`,
-    'module',
-  );
-  if (fromRequire !== fromImport) fail(`require and import export different names:\n  ${fromRequire}\n  ${fromImport}`);
-  step(`require() and import both load: ${fromImport.split(',').length} exports`);
+  for (const entry of ['rxjs-cancel', 'rxjs-cancel/testing']) {
+    const fromRequire = names(`console.log(Object.keys(require('${entry}')).sort().join())`, 'commonjs');
+    const fromImport = names(
+      `const m = await import('${entry}'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join())`,
+      'module',
+    );
+    if (fromRequire !== fromImport) {
+      fail(`${entry}: require and import export different names:\n  ${fromRequire}\n  ${fromImport}`);
+    }
+    step(`${entry}: require() and import both load: ${fromImport.split(',').length} exports`);
+  }
+
+  // 5. rxjs-cancel/testing reaches the rxjs the consumer installed (it sets
+  // that rxjs's run-mode timers): a cleanup's Promise, which waits for an
+  // RxJS timer, holds the completion back to the frame that timer fires in.
+  const marble = (load) => `${load}
+    const scheduler = new TestScheduler((actual, expected) => {
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(JSON.stringify(actual));
+    });
+    runAsync(scheduler, ({ cold, expectObservable }) => {
+      expectObservable(cold('a-|').pipe(finalizeCleanup(() => firstValueFrom(timer(3))))).toBe('a----|');
+    }).then(
+      () => console.log('ok'),
+      (error) => console.log(String(error)),
+    );`;
+  const loads = {
+    commonjs: `const { firstValueFrom, timer } = require('rxjs');
+      const { TestScheduler } = require('rxjs/testing');
+      const { finalizeCleanup } = require('rxjs-cancel');
+      const { runAsync } = require('rxjs-cancel/testing');`,
+    module: `import { firstValueFrom, timer } from 'rxjs';
+      import { TestScheduler } from 'rxjs/testing';
+      import { finalizeCleanup } from 'rxjs-cancel';
+      import { runAsync } from 'rxjs-cancel/testing';`,
+  };
+  for (const [type, load] of Object.entries(loads)) {
+    const said = names(marble(load), type);
+    if (said !== 'ok') fail(`rxjs-cancel/testing (${type}): the Promise cleanup's frame was wrong: ${said}`);
+  }
+  step('rxjs-cancel/testing: a Promise cleanup settles in virtual time, from require() and import');
 } catch (error) {
   if (!(error instanceof CheckFailed)) throw error;
   console.error(`check-package: ${error.message}`);

@@ -1,0 +1,415 @@
+import { animationFrames, asyncScheduler, concat, firstValueFrom, map, NEVER, Observable, take, timer } from 'rxjs';
+import { timeoutProvider } from 'rxjs/internal/scheduler/timeoutProvider';
+import { TestScheduler } from 'rxjs/testing';
+import {
+  CancelledError,
+  CleanupError,
+  cancellable,
+  finalizeCleanup,
+  firstValueFromCancel,
+  fromAbortable,
+  SUPERSEDED,
+  switchMapCancel,
+  type Exit,
+} from '../lib';
+import { runAsync } from '../lib/testing';
+import { normalize } from '../test-support/errors';
+import { recordInVirtualTime, testScheduler } from '../test-support/marbles';
+
+const boom = new Error('boom');
+const oops = new Error('oops');
+
+/** A Promise that settles after `depth` turns of the Promise job queue. */
+async function after(depth: number): Promise<void> {
+  for (let turn = 0; turn < depth; turn++) await Promise.resolve();
+}
+
+describe(runAsync.name, () => {
+  describe('a Promise that settles without timers settles in the frame in which it was made', () => {
+    it("shows a Promise cleanup's held-back CancelledError at the frame of the cancel", async () => {
+      await runAsync(testScheduler(), ({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const source = cold('a-----');
+        const trigger = hot(' --x   ');
+        const expected = '   a-#   ';
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => after(50)),
+            cancellable(trigger),
+          ),
+        ).toBe(expected, undefined, new CancelledError('x'));
+        expectSubscriptions(source.subscriptions).toBe('^-!');
+      });
+    });
+
+    it('where TestScheduler.run records nothing: the outcome arrives after run returned', async () => {
+      const recorded = recordInVirtualTime(({ cold, hot }) =>
+        cold('a-----').pipe(
+          finalizeCleanup(() => after(1)),
+          cancellable(hot('--x')),
+        ),
+      );
+      expect(recorded).toEqual([[0, 'N', 'a']]);
+      await after(5);
+    });
+
+    it('an async-iterable cleanup, settled in the frame of the completion', async () => {
+      const steps: number[] = [];
+      const scheduler = testScheduler();
+      await runAsync(scheduler, ({ cold, expectObservable }) => {
+        async function* cleanup(): AsyncGenerator<number> {
+          await after(10);
+          steps.push(scheduler.now());
+          yield 1;
+        }
+        expectObservable(cold('a--|').pipe(finalizeCleanup(cleanup))).toBe('a--|');
+      });
+      expect(steps).toEqual([3]);
+    });
+
+    it('turns a rejected Promise cleanup into a CleanupError at the frame of the completion', async () => {
+      await runAsync(testScheduler(), ({ cold, expectObservable }) => {
+        expectObservable(cold('a-b|').pipe(finalizeCleanup(() => Promise.reject(oops)))).toBe(
+          'a-b#',
+          undefined,
+          new CleanupError([oops]),
+        );
+      });
+    });
+  });
+
+  describe('a Promise that waits for virtual time settles when that time comes', () => {
+    it('a cleanup awaiting an RxJS timer holds the completion back for that timer', async () => {
+      await runAsync(testScheduler(), ({ cold, expectObservable }) => {
+        const cleanup = (): Promise<unknown> => firstValueFrom(timer(3));
+        expectObservable(cold('a-|').pipe(finalizeCleanup(cleanup))).toBe('a----|');
+      });
+    });
+
+    it('switchMapCancel: the next request starts only once the superseded Promise cleanup has settled', async () => {
+      const exits: Exit[] = [];
+      await runAsync(testScheduler(), ({ cold, hot, expectObservable }) => {
+        const queries = hot('-a--b------|');
+        // a is superseded at 4 and its cleanup awaits 4 frames: b starts at 8, not at 4.
+        const expected = '   ---A------B-';
+        const search = (query: string): Observable<string> =>
+          cold('--r---').pipe(
+            map(() => query.toUpperCase()),
+            finalizeCleanup(async (exit) => {
+              exits.push(exit);
+              await firstValueFrom(timer(4));
+            }),
+          );
+        expectObservable(queries.pipe(switchMapCancel(search))).toBe(expected);
+      });
+      expect(exits).toEqual([{ kind: 'cancel', reason: SUPERSEDED }]);
+    });
+  });
+
+  describe('an async callback', () => {
+    it('awaits flush() and reads what the Promise cleanups left, then goes on in virtual time', async () => {
+      const log: string[] = [];
+      const scheduler = testScheduler();
+      const result = await runAsync(scheduler, async ({ cold, hot, flush }) => {
+        const trigger = hot('--x');
+        cold('a--')
+          .pipe(
+            finalizeCleanup(async () => {
+              await after(3);
+              log.push(`cleaned up at ${scheduler.now()}`);
+            }),
+            cancellable(trigger),
+          )
+          .subscribe({ error: (error: unknown) => log.push(`${String(error)} at ${scheduler.now()}`) });
+        await flush();
+        expect(log).toEqual(['cleaned up at 2', 'CancelledError: cancelled: x at 2']);
+        const value = await firstValueFromCancel(cold('---v|'));
+        log.push(`${value} at ${scheduler.now()}`);
+        return 42;
+      });
+      expect(result).toBe(42);
+      expect(log.at(-1)).toBe('v at 5');
+    });
+
+    it('goes on while the callback, between flushes, makes hot observables, flushes again or waits for a fake timer', async () => {
+      jest.useFakeTimers();
+      const scheduler = testScheduler();
+      const log: string[] = [];
+      try {
+        await runAsync(
+          scheduler,
+          async ({ hot, flush }) => {
+            await flush();
+            await after(3);
+            const value = await firstValueFrom(hot('--a'));
+            log.push(`${value} at ${scheduler.now()}`);
+            await flush();
+            await flush();
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            log.push(`timer at ${scheduler.now()}`);
+          },
+          { fakeTimers: jest },
+        );
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(log).toEqual(['a at 2', 'timer at 12']);
+    });
+
+    it('rejects when the callback still waits and nothing is left to run', async () => {
+      await expect(runAsync(testScheduler(), () => new Promise(() => undefined))).rejects.toThrow(
+        'runAsync: the callback is still waiting, but nothing is scheduled in virtual time and no fake timer is pending',
+      );
+    });
+
+    it('rejects with what the callback threw, and gives RxJS its real timers back', async () => {
+      await expect(
+        runAsync(testScheduler(), () => {
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      expect(timeoutProvider.delegate).toBeUndefined();
+      expect(asyncScheduler.now()).toBeGreaterThan(1e12);
+    });
+
+    it('rejects when an expectation fails', async () => {
+      await expect(
+        runAsync(testScheduler(), ({ cold, expectObservable }) => {
+          expectObservable(cold('a-|').pipe(finalizeCleanup(() => after(2)))).toBe('a--|');
+        }),
+      ).rejects.toThrow();
+    });
+
+    it('rejects with an error thrown by scheduled work, like TestScheduler.run throws it', async () => {
+      const scheduler = testScheduler();
+      await expect(
+        runAsync(scheduler, () => {
+          asyncScheduler.schedule(() => {
+            throw boom;
+          }, 3);
+        }),
+      ).rejects.toBe(boom);
+    });
+  });
+
+  it('settles Promise jobs through a MessageChannel where Node is not there to ask for setImmediate', async () => {
+    const nodeProcess = process as { getBuiltinModule?: unknown };
+    const getBuiltinModule = nodeProcess.getBuiltinModule;
+    nodeProcess.getBuiltinModule = undefined;
+    try {
+      await runAsync(testScheduler(), ({ cold, hot, expectObservable }) => {
+        expectObservable(
+          cold('a---').pipe(
+            finalizeCleanup(() => after(20)),
+            cancellable(hot('-x')),
+          ),
+        ).toBe('a#', undefined, new CancelledError('x'));
+      });
+    } finally {
+      nodeProcess.getBuiltinModule = getBuiltinModule;
+    }
+  });
+
+  it('animates as TestScheduler.run does', async () => {
+    const build = (animate: (marbles: string) => void): Observable<number> => {
+      animate('---x---x');
+      return animationFrames().pipe(
+        map(({ elapsed }) => elapsed),
+        take(2),
+      );
+    };
+    const plain = recordInVirtualTime(({ animate }) => build(animate));
+    const scheduler = testScheduler();
+    const stepped: unknown[] = [];
+    await runAsync(scheduler, ({ animate }) => {
+      build(animate).subscribe({
+        next: (value) => stepped.push([scheduler.now(), 'N', value]),
+        error: (error: unknown) => stepped.push([scheduler.now(), 'E', error]),
+        complete: () => stepped.push([scheduler.now(), 'C', undefined]),
+      });
+    });
+    expect(normalize(stepped)).toEqual(normalize(plain));
+    // rxjs 7.3's animationFrames needs a DOM even in run mode; 7.8's animates.
+    if (jest.requireActual<{ version: string }>('rxjs/package.json').version.startsWith('7.8.')) {
+      expect(plain).toEqual([
+        [3, 'N', 3],
+        [7, 'N', 7],
+        [7, 'C', undefined],
+      ]);
+    }
+  });
+
+  describe('gives the same frames as TestScheduler.run when every cleanup is an Observable', () => {
+    it.each([
+      ['a complete', 'a-b|', '--x', '---'],
+      ['a cancel', 'a-b-c', '--x', '--|'],
+      ['a cancel with a longer cleanup', 'a-b-c-d', '-x', '----|'],
+    ])('%s', async (_name, source, trigger, cleanup) => {
+      const plain = recordInVirtualTime(({ cold, hot }) =>
+        cold(source).pipe(
+          finalizeCleanup(() => cold(cleanup)),
+          cancellable(hot(trigger)),
+        ),
+      );
+      const scheduler = testScheduler();
+      const stepped: unknown[] = [];
+      await runAsync(scheduler, ({ cold, hot }) => {
+        cold(source)
+          .pipe(
+            finalizeCleanup(() => cold(cleanup)),
+            cancellable(hot(trigger)),
+          )
+          .subscribe({
+            next: (value) => stepped.push([scheduler.now(), 'N', value]),
+            error: (error: unknown) => stepped.push([scheduler.now(), 'E', error]),
+            complete: () => stepped.push([scheduler.now(), 'C', undefined]),
+          });
+      });
+      expect(stepped).toEqual(plain);
+    });
+  });
+
+  describe('with fake timers', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('a cleanup awaiting setTimeout(100) holds the completion back exactly 100 frames', async () => {
+      jest.useFakeTimers();
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          const cleanup = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
+          expectObservable(cold('a-|').pipe(finalizeCleanup(cleanup))).toBe('a- 100ms |');
+        },
+        { fakeTimers: jest },
+      );
+    });
+
+    it('moves the fake clock with virtual time: Date.now() reads the frame', async () => {
+      jest.useFakeTimers({ now: 1_000 });
+      const seen: number[] = [];
+      await runAsync(
+        testScheduler(),
+        ({ cold }) => {
+          cold('a 49ms b 950ms c').subscribe(() => seen.push(Date.now()));
+        },
+        { fakeTimers: jest },
+      );
+      expect(seen).toEqual([1_000, 1_050, 2_001]);
+    });
+
+    it('a fromAbortable cleanup whose request takes 20 ms of fake time, after a cancel', async () => {
+      jest.useFakeTimers();
+      const signals: AbortSignal[] = [];
+      await runAsync(
+        testScheduler(),
+        ({ cold, hot, expectObservable }) => {
+          const unlock = fromAbortable(
+            (signal) =>
+              new Promise<string>((resolve) => {
+                signals.push(signal);
+                setTimeout(() => resolve('unlocked'), 20);
+              }),
+          );
+          const work = cold('a----').pipe(
+            finalizeCleanup(() => unlock),
+            cancellable(hot('--x')),
+          );
+          expectObservable(work).toBe('a- 20ms #', undefined, new CancelledError('x'));
+        },
+        { fakeTimers: jest },
+      );
+      expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    });
+
+    it("switchMapCancel: a superseded request's cleanup on a 30 ms fake timer holds the next one back 30 frames", async () => {
+      jest.useFakeTimers();
+      await runAsync(
+        testScheduler(),
+        ({ cold, hot, expectObservable }) => {
+          const queries = hot('-a-b-----|');
+          const expected = '   --- 30ms ---B';
+          const search = (query: string): Observable<string> =>
+            concat(cold('---r', { r: query.toUpperCase() }), NEVER).pipe(
+              finalizeCleanup((exit) =>
+                exit.kind === 'cancel' && exit.reason === SUPERSEDED
+                  ? new Promise<void>((resolve) => setTimeout(resolve, 30))
+                  : undefined,
+              ),
+            );
+          expectObservable(queries.pipe(switchMapCancel(search))).toBe(expected);
+        },
+        { fakeTimers: jest },
+      );
+    });
+
+    it('a fake timer of 0 ms set during a frame fires in that frame', async () => {
+      jest.useFakeTimers();
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          const cleanup = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+          expectObservable(cold('a-|').pipe(finalizeCleanup(cleanup))).toBe('a-|');
+        },
+        { fakeTimers: jest },
+      );
+    });
+
+    it('works with legacy fake timers too', async () => {
+      jest.useFakeTimers({ legacyFakeTimers: true });
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          const cleanup = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+          expectObservable(cold('a|').pipe(finalizeCleanup(cleanup))).toBe('a 5ms |');
+        },
+        { fakeTimers: jest },
+      );
+    });
+
+    it('ends a run whose fake timer keeps re-arming with a RangeError', async () => {
+      jest.useFakeTimers();
+      const handle = setInterval(() => undefined, 10_000);
+      try {
+        await expect(runAsync(testScheduler(), () => undefined, { fakeTimers: jest })).rejects.toThrow(RangeError);
+      } finally {
+        clearInterval(handle);
+      }
+    }, 30_000); // 100,000 frames stepped one at a time: under a second when idle
+  });
+
+  describe('bad input, at the call', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('a scheduler that is not a TestScheduler', () => {
+      expect(() => runAsync(asyncScheduler as unknown as TestScheduler, () => undefined)).toThrow(
+        new TypeError('runAsync: `scheduler` must be a TestScheduler of rxjs/testing, got an object (AsyncScheduler)'),
+      );
+    });
+
+    it('a callback that is not a function', () => {
+      expect(() => runAsync(testScheduler(), 'a-|' as never)).toThrow(TypeError);
+    });
+
+    it('fake timers installed but not given', () => {
+      jest.useFakeTimers();
+      expect(() => runAsync(testScheduler(), () => undefined)).toThrow(/timers are faked; pass them as/);
+    });
+
+    it('fake timers given but not installed', () => {
+      expect(() => runAsync(testScheduler(), () => undefined, { fakeTimers: jest })).toThrow(/timers are not faked/);
+    });
+
+    it('fake timers that are not fake-timer controls', () => {
+      jest.useFakeTimers();
+      expect(() => runAsync(testScheduler(), () => undefined, { fakeTimers: {} as never })).toThrow(
+        /`options.fakeTimers` must be the fake timers of the test/,
+      );
+    });
+
+    it('a second runAsync while one runs', async () => {
+      const first = runAsync(testScheduler(), ({ cold }) => void cold('--|').subscribe());
+      expect(() => runAsync(testScheduler(), () => undefined)).toThrow(/another runAsync is running/);
+      await first;
+      await runAsync(testScheduler(), () => undefined);
+    });
+  });
+});
