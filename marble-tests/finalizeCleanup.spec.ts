@@ -4,6 +4,7 @@ import {
   EMPTY,
   exhaustMap,
   filter,
+  lastValueFrom,
   map,
   mergeMap,
   NEVER,
@@ -25,7 +26,9 @@ import {
   UNSUBSCRIBED,
   type Exit,
 } from '../lib';
+import { runAsync } from '../lib/testing';
 import { testScheduler } from '../test-support/marbles';
+import { takeUnhandled } from '../test-support/unhandled';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -320,6 +323,72 @@ describe(finalizeCleanup.name, () => {
         ).toBe(expected, { a: 'a' }, new CleanupError([new CleanupTimeoutError(3)], new CancelledError('x')));
         expectSubscriptions(cleanup.subscriptions).toBe(cleanupSubs);
       });
+    });
+  });
+
+  describe('a Promise cleanup, in virtual time (rxjs-cancel/testing)', () => {
+    // These three were real-time tests (a deferred Promise resolved by hand,
+    // then macrotasks awaited); runAsync shows the same holds at the frames.
+    it('holds the completion back until the Promise resolves', async () => {
+      await runAsync(testScheduler(), ({ cold, expectObservable, expectSubscriptions }) => {
+        // prettier-ignore
+        const source = cold('a|    ');
+        const wait = cold('   ----|');
+        const expected = '  a----|';
+        expectObservable(source.pipe(finalizeCleanup(() => lastValueFrom(wait, { defaultValue: undefined })))).toBe(
+          expected,
+        );
+        expectSubscriptions(wait.subscriptions).toBe('-^---!');
+      });
+    });
+
+    it('turns a rejection into a CleanupError, keeping the source error as cause, in the frame of the error', async () => {
+      await runAsync(testScheduler(), ({ cold, expectObservable }) => {
+        const source = cold('a-#', undefined, boom);
+        expectObservable(source.pipe(finalizeCleanup(() => Promise.reject(oops)))).toBe(
+          'a-#',
+          undefined,
+          new CleanupError([oops], boom),
+        );
+      });
+    });
+
+    it('is awaited by a canceller: CancelledError only once the Promise has settled', async () => {
+      await runAsync(testScheduler(), ({ cold, hot, expectObservable, expectSubscriptions }) => {
+        // prettier-ignore
+        const source = cold('a-------');
+        const trigger = hot(' -x      ');
+        const wait = cold('    ---|   ');
+        const expected = '  a---#    ';
+        expectObservable(
+          source.pipe(
+            finalizeCleanup(() => lastValueFrom(wait, { defaultValue: undefined })),
+            cancellable(trigger),
+          ),
+        ).toBe(expected, undefined, new CancelledError('x'));
+        expectSubscriptions(source.subscriptions).toBe('^!');
+      });
+    });
+
+    it('times a Promise out at its frame, and reports a rejection that comes after the timeout', async () => {
+      jest.useFakeTimers();
+      try {
+        await runAsync(
+          testScheduler(),
+          ({ cold, expectObservable }) => {
+            const late = (): Promise<void> => new Promise((_resolve, reject) => setTimeout(() => reject(oops), 1_500));
+            expectObservable(cold('a|').pipe(finalizeCleanup(late, { timeout: 1_000 }))).toBe(
+              'a 1000ms #',
+              undefined,
+              new CleanupError([new CleanupTimeoutError(1_000)]),
+            );
+          },
+          { fakeTimers: jest },
+        );
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(takeUnhandled()).toEqual([oops]);
     });
   });
 

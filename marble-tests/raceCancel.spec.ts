@@ -1,6 +1,7 @@
 import { NEVER, of, race, throwError, type Observable } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
 import { CleanupError, finalizeCleanup, RACE_LOST, raceCancel, UNSUBSCRIBED, type Exit } from '../lib';
+import { runAsync } from '../lib/testing';
 import { recordInVirtualTime, testScheduler } from '../test-support/marbles';
 
 const boom = new Error('boom');
@@ -22,6 +23,26 @@ describe(raceCancel.name, () => {
       expectSubscriptions(b.subscriptions).toBe(bSubs);
     });
     expect(exits).toEqual([{ kind: 'cancel', reason: RACE_LOST }]);
+  });
+
+  it("under Jest's fake timers: a loser's cleanup on a 50 ms timer holds the race's completion back 50 frames, not the winner's values", async () => {
+    jest.useFakeTimers();
+    try {
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          // prettier-ignore
+          const a = cold('  -1-2|          ');
+          const b = cold('  ----x          ');
+          const expected = '-1-2 47ms |'; // b lost at 1, its cleanup ends at 51
+          const closeSocket = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+          expectObservable(raceCancel(a, b.pipe(finalizeCleanup(closeSocket)))).toBe(expected);
+        },
+        { fakeTimers: jest },
+      );
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('takes its sources as an array too', () => {

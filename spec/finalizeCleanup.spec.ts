@@ -211,39 +211,8 @@ describe(finalizeCleanup.name, () => {
   });
 
   describe('awaits a Promise cleanup', () => {
-    it('holds the completion back until the Promise resolves', async () => {
-      const cleanupDone = deferred();
-      const { events } = record(of(1).pipe(finalizeCleanup(() => cleanupDone.promise)));
-      await macrotask();
-      expect(events).toEqual([['next', 1]]);
-      cleanupDone.resolve();
-      await macrotask();
-      expect(events).toEqual([['next', 1], ['complete']]);
-    });
-
-    it('turns a rejection into a CleanupError, keeping the source error as cause', async () => {
-      const { events } = record(throwError(() => boom).pipe(finalizeCleanup(() => Promise.reject(oops))));
-      await macrotask();
-      expect(normalize(events)).toEqual(normalize([['error', new CleanupError([oops], boom)]]));
-    });
-
-    it('is awaited by a canceller: CancelledError only once the Promise has settled', async () => {
-      const cleanupDone = deferred();
-      const controller = new AbortController();
-      const { events } = record(
-        NEVER.pipe(
-          finalizeCleanup(() => cleanupDone.promise),
-          cancellable(controller.signal),
-        ),
-      );
-      controller.abort('stop');
-      await macrotask();
-      expect(events).toEqual([]);
-      cleanupDone.resolve();
-      await macrotask();
-      expect(normalize(events)).toEqual(normalize([['error', new CancelledError('stop')]]));
-    });
-
+    // Holding a completion or a CancelledError back for a Promise, and a
+    // rejection as a CleanupError: marble-tests/finalizeCleanup.spec.ts, in virtual time.
     it('times a Promise out with fake timers, and reports a rejection that comes after the timeout', async () => {
       jest.useFakeTimers();
       try {

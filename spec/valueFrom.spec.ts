@@ -95,6 +95,40 @@ describe.each([
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  describe("under Jest's modern fake timers, a cleanup on a 100 ms timer", () => {
+    afterEach(() => jest.useRealTimers());
+
+    /** The Promise of a cancelled source whose cleanup waits 100 ms, and whether it has settled. */
+    function cancelled(): { promise: Promise<unknown>; settled: () => boolean } {
+      const controller = new AbortController();
+      const promise = ours(NEVER.pipe(finalizeCleanup(() => new Promise((resolve) => setTimeout(resolve, 100)))), {
+        signal: controller.signal,
+      });
+      let settled = false;
+      promise.catch(() => (settled = true));
+      controller.abort('user left');
+      return { promise, settled: () => settled };
+    }
+
+    it('settles the Promise during advanceTimersByTimeAsync(100), not before', async () => {
+      jest.useFakeTimers();
+      const { promise, settled } = cancelled();
+      await jest.advanceTimersByTimeAsync(99);
+      expect(settled()).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(settled()).toBe(true);
+      await expect(promise).rejects.toEqual(new CancelledError('user left'));
+    });
+
+    it('the pitfall: advanceTimersByTime(100) fires the timer, but the Promise jobs after it have not run when it returns', async () => {
+      jest.useFakeTimers();
+      const { promise, settled } = cancelled();
+      jest.advanceTimersByTime(100);
+      expect(settled()).toBe(false);
+      await expect(promise).rejects.toEqual(new CancelledError('user left'));
+    });
+  });
+
   it('a cleanup that fails after the abort: a CleanupError whose cause is the CancelledError', async () => {
     const controller = new AbortController();
     const promise = ours(
