@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defer, firstValueFrom, NEVER, Observable, of, Subject, Subscription, throwError } from 'rxjs';
+import { asyncScheduler, defer, firstValueFrom, NEVER, Observable, of, Subject, Subscription, throwError } from 'rxjs';
 import {
   cancellable,
   cancelScope,
@@ -18,10 +18,12 @@ import {
   switchMapCancel,
   timeoutCancel,
 } from '../lib';
+import { runAsync } from '../lib/testing';
 import { normalize } from '../test-support/errors';
 import { record } from '../test-support/record';
 import { macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
+import { TestScheduler } from 'rxjs/testing';
 
 // Every bad input tried on every public function, and what it gets. These
 // cases are docs/bad-inputs.md: the test checks that the document lists the
@@ -828,6 +830,67 @@ const cases: Record<string, Case> = {
       expect(events).toEqual([
         ['error', new TypeError('fromAbortable: `work` must return a Promise or an ObservableInput, got number 42')],
       ]);
+    },
+  ),
+
+  // runAsync (rxjs-cancel/testing)
+  'ra-scheduler-async': throws(
+    'runAsync',
+    '`scheduler` not a TestScheduler',
+    () => runAsync(asyncScheduler as never, noop),
+    T('runAsync: `scheduler` must be a TestScheduler of rxjs/testing, got an object (AsyncScheduler)'),
+  ),
+  'ra-callback-string': throws(
+    'runAsync',
+    '`callback` a marble string',
+    () => runAsync(new TestScheduler(noop), '-a|' as never),
+    T('runAsync: `callback` must be a function, got the string "-a|"'),
+  ),
+  'ra-options-number': throws(
+    'runAsync',
+    '`options` a number',
+    () => runAsync(new TestScheduler(noop), noop, 5 as never),
+    T('runAsync: `options` must be an object, got number 5'),
+  ),
+  'ra-fake-timers-object': throws(
+    'runAsync',
+    '`options.fakeTimers` without advanceTimersByTime and getTimerCount',
+    () => runAsync(new TestScheduler(noop), noop, { fakeTimers: {} as never }),
+    T('runAsync: `options.fakeTimers` must be the fake timers of the test (jest or vi), got an object (Object)'),
+  ),
+  'ra-fake-timers-missing': behaves(
+    'runAsync',
+    'timers faked (jest.useFakeTimers()) but `options.fakeTimers` not given',
+    'TypeError: runAsync: timers are faked; pass them as `{ fakeTimers: jest }` (or `vi`) so that their clock moves with virtual time',
+    () => {
+      jest.useFakeTimers();
+      try {
+        expect(() => runAsync(new TestScheduler(noop), noop)).toThrow(
+          T(
+            'runAsync: timers are faked; pass them as `{ fakeTimers: jest }` (or `vi`) so that their clock moves with virtual time',
+          ),
+        );
+      } finally {
+        jest.useRealTimers();
+      }
+    },
+  ),
+  'ra-fake-timers-real': throws(
+    'runAsync',
+    '`options.fakeTimers` given while timers are real',
+    () => runAsync(new TestScheduler(noop), noop, { fakeTimers: jest }),
+    T(
+      'runAsync: `options.fakeTimers` was given but timers are not faked; call jest.useFakeTimers() (or vi.useFakeTimers()) first',
+    ),
+  ),
+  'ra-callback-waits': behaves(
+    'runAsync',
+    'a `callback` whose Promise waits for something virtual time never brings',
+    'the Promise rejects with an Error saying the callback is still waiting with nothing left to run',
+    async () => {
+      await expect(runAsync(new TestScheduler(noop), () => new Promise(noop))).rejects.toThrow(
+        'runAsync: the callback is still waiting, but nothing is scheduled in virtual time and no fake timer is pending',
+      );
     },
   ),
 

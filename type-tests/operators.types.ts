@@ -3,6 +3,7 @@
 // type; each @ts-expect-error line fails to compile if misuse is accepted.
 import { expectTypeOf } from 'expect-type';
 import {
+  asyncScheduler,
   interval,
   map,
   Observable,
@@ -14,6 +15,7 @@ import {
   type MonoTypeOperatorFunction,
   type OperatorFunction,
 } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import {
   cancellable,
   cancelScope,
@@ -41,6 +43,7 @@ import {
   type SettledResult,
   type TimeoutCancelInfo,
 } from '../lib/index';
+import { runAsync } from '../lib/testing';
 
 const numbers = of(1, 2, 3);
 
@@ -250,3 +253,22 @@ describeTypes('errors', () => {
 
 /** Groups the lines of one export; the function is never called. */
 function describeTypes(_name: string, _body: () => void): void {}
+
+// rxjs-cancel/testing: runAsync resolves to what the callback returns (a
+// Promise's value unwrapped); its helpers' flush is awaited; fake timers are
+// Jest's or Vitest's controls, not a boolean.
+{
+  const scheduler = new TestScheduler(() => undefined);
+  expectTypeOf(runAsync(scheduler, () => 1)).toEqualTypeOf<Promise<number>>();
+  expectTypeOf(runAsync(scheduler, () => Promise.resolve('done'))).toEqualTypeOf<Promise<string>>();
+  expectTypeOf(runAsync(scheduler, () => undefined)).toEqualTypeOf<Promise<undefined>>();
+  void runAsync(scheduler, ({ flush, cold, expectObservable }) => {
+    expectTypeOf(flush).returns.toEqualTypeOf<Promise<void>>();
+    expectObservable(cold('a|')).toBe('a|');
+  });
+  void runAsync(scheduler, () => undefined, { fakeTimers: jest });
+  // @ts-expect-error a boolean is not the fake timers
+  void runAsync(scheduler, () => undefined, { fakeTimers: true });
+  // @ts-expect-error the scheduler is a TestScheduler
+  void runAsync(asyncScheduler, () => undefined);
+}
