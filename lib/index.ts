@@ -1,3 +1,9 @@
+/**
+ * RxJS operators with asyncio's cancellation discipline: cancels that say
+ * why, cleanups that are awaited, deadlines, shields, groups and scopes.
+ *
+ * @module rxjs-cancel
+ */
 // The public API. Each operator sits in a file of its own, with the errors
 // that belong to it; lib/core/ holds what they share (docs/cancellation-core.md).
 export { cancellable, type CancellableOptions } from './cancellable';
