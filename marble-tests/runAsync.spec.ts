@@ -14,7 +14,7 @@ import {
 } from '../lib';
 import { runAsync } from '../lib/testing';
 import { normalize } from '../test-support/errors';
-import { recordInVirtualTime, testScheduler } from '../test-support/marbles';
+import { recordInVirtualTime, testScheduler, testScheduler as testScheduler_ } from '../test-support/marbles';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -74,6 +74,27 @@ describe(runAsync.name, () => {
           new CleanupError([oops]),
         );
       });
+    });
+  });
+
+  it("the README's example: cancels, awaits the Promise cleanup, then errors", async () => {
+    const testScheduler = testScheduler_();
+    const connection = { close: () => after(5) };
+    // From here to the end of the callback, as the README has it.
+    await runAsync(testScheduler, ({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const source = cold('  a-b-c-d-');
+      const trigger = hot('  --x     ');
+      const expected = '     a-#     '; // cancelled at 2; the cleanup's Promise settles in frame 2
+
+      const closeConnection = async () => {
+        await connection.close(); // a Promise that needs no timer: it settles in the same frame
+      };
+      expectObservable(source.pipe(finalizeCleanup(closeConnection), cancellable(trigger))).toBe(
+        expected,
+        { a: 'a' },
+        new CancelledError('x'),
+      );
+      expectSubscriptions(source.subscriptions).toBe('^-!');
     });
   });
 

@@ -127,6 +127,30 @@ describe.each([
       expect(settled()).toBe(false);
       await expect(promise).rejects.toEqual(new CancelledError('user left'));
     });
+
+    it("and a timer set after the cleanup's first await does not fire within advanceTimersByTime at all", async () => {
+      jest.useFakeTimers();
+      const controller = new AbortController();
+      let fired = false;
+      const promise = ours(
+        NEVER.pipe(
+          finalizeCleanup(async () => {
+            await Promise.resolve();
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            fired = true;
+          }),
+        ),
+        { signal: controller.signal },
+      );
+      const rejection = promise.catch((error: unknown) => error);
+      controller.abort('user left');
+      jest.advanceTimersByTime(100);
+      await Promise.resolve();
+      expect(fired).toBe(false);
+      await jest.advanceTimersByTimeAsync(10);
+      expect(fired).toBe(true);
+      expect(await rejection).toEqual(new CancelledError('user left'));
+    });
   });
 
   it('a cleanup that fails after the abort: a CleanupError whose cause is the CancelledError', async () => {
