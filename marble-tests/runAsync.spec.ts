@@ -215,6 +215,8 @@ describe(runAsync.name, () => {
   it('settles Promise jobs through a MessageChannel where Node is not there to ask for setImmediate', async () => {
     const nodeProcess = process as { getBuiltinModule?: unknown };
     const getBuiltinModule = nodeProcess.getBuiltinModule;
+    const ports = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort').length;
+    const portsBefore = ports();
     nodeProcess.getBuiltinModule = undefined;
     try {
       await runAsync(testScheduler(), ({ cold, hot, expectObservable }) => {
@@ -228,6 +230,8 @@ describe(runAsync.name, () => {
     } finally {
       nodeProcess.getBuiltinModule = getBuiltinModule;
     }
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a closed port is let go in a later turn
+    expect(ports()).toBe(portsBefore); // every channel closed: nothing keeps the process alive
   });
 
   it('animates as TestScheduler.run does', async () => {
