@@ -60,6 +60,14 @@ let running = false;
  * `runAsync` steps virtual time instead and lets pending Promise jobs run
  * between steps, as Node lets them run between two timer callbacks:
  *
+ * ```
+ * source:             a-b-c-d-
+ * trigger:            --x
+ * cleanup:              async () => await connection.close()   (no timer)
+ * TestScheduler.run:  a-         the CancelledError comes after run compared
+ * runAsync:           a-#        the cleanup's Promise settles in frame 2
+ * ```
+ *
  * - **Same frame**: a Promise that settles without timers settles in the
  *   frame in which it was made, after the action that made it, and what it
  *   releases is recorded at that frame.
@@ -73,6 +81,9 @@ let running = false;
  * - **Not virtual**: real timers (when timers are not faked), I/O and other
  *   macrotasks. A cleanup awaiting them is still pending when virtual time
  *   runs out, and its held-back outcome is missing from the frames.
+ *
+ * Virtual time that asynchronous code awaits, as Kotlin's `runTest` and
+ * Trio's `MockClock(autojump_threshold=0)` give coroutines.
  *
  * `callback` may be `async`; `runAsync` steps until nothing is scheduled, no
  * fake timer is pending and the callback has settled, then checks the
