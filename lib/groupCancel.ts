@@ -34,6 +34,16 @@ export class GroupError extends AggregateError {
 /** What groupCancel accepts: an array or a record (a plain object) of ObservableInputs. */
 export type GroupSources = readonly ObservableInput<unknown>[] | { readonly [key: string]: ObservableInput<unknown> };
 
+/** The values a group's children emit, in the shape of its sources: an array (or tuple) or a record. */
+export type GroupShape = readonly unknown[] | { readonly [key: string]: unknown };
+
+/**
+ * The sources of a group whose children emit `V`: from them TypeScript infers
+ * `V` child by child, as `forkJoin` does (a `.then` callback's return type
+ * included), rather than checking each against `ObservableInput<unknown>`.
+ */
+export type GroupInputs<V> = { readonly [K in keyof V]: ObservableInput<V[K]> };
+
 /** How one child of a settling group ended (`Promise.allSettled`'s shape, plus cancellation). */
 export type SettledResult<T> =
   | {
@@ -139,10 +149,10 @@ export type GroupMerged<S> = S extends readonly unknown[] ? ObservedValueOf<S[nu
  * @param options `mode`, `output`, `concurrency`.
  * @return An Observable of the group's results (collect) or values (merge).
  */
-export function groupCancel<const S extends GroupSources>(
-  sources: S,
+export function groupCancel<V extends GroupShape>(
+  sources: GroupInputs<V>,
   options?: GroupCancelOptions & { readonly mode?: 'fail-fast'; readonly output?: 'collect' },
-): Observable<GroupValues<S>>;
+): Observable<{ -readonly [K in keyof V]: V[K] }>;
 /**
  * A settling group (`gather(return_exceptions=True)`, `Promise.allSettled`):
  * no child's failure cancels the others; when all have ended, emits how each
@@ -153,10 +163,10 @@ export function groupCancel<const S extends GroupSources>(
  * @param options `mode: 'settle'`, and `concurrency`.
  * @return An Observable of one array or record of SettledResults.
  */
-export function groupCancel<const S extends GroupSources>(
-  sources: S,
+export function groupCancel<V extends GroupShape>(
+  sources: GroupInputs<V>,
   options: GroupCancelOptions & { readonly mode: 'settle'; readonly output?: 'collect' },
-): Observable<GroupSettled<S>>;
+): Observable<{ -readonly [K in keyof V]: SettledResult<V[K]> }>;
 /**
  * A merging group: the children's values as they come, like `merge`; in
  * `'fail-fast'` mode the first failure cancels the rest and the group errors
@@ -168,10 +178,10 @@ export function groupCancel<const S extends GroupSources>(
  * @param options `output: 'merge'`, and `mode`, `concurrency`.
  * @return An Observable of the children's values.
  */
-export function groupCancel<const S extends GroupSources>(
-  sources: S,
+export function groupCancel<V extends GroupShape>(
+  sources: GroupInputs<V>,
   options: GroupCancelOptions & { readonly output: 'merge' },
-): Observable<GroupMerged<S>>;
+): Observable<V extends readonly unknown[] ? V[number] : V[keyof V]>;
 /**
  * With a mode or output known only at run time, the result is only known to
  * be an Observable.

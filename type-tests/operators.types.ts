@@ -172,6 +172,31 @@ describeTypes('groupCancel', () => {
     if (result.status === 'fulfilled') expectTypeOf(result.value).toEqualTypeOf<number>();
     else expectTypeOf(result.reason).toBeUnknown();
   });
+  // Each child's type is inferred from the child, as forkJoin does: a
+  // Promise's .then callback, an inline fromAbortable in a record.
+  interface User {
+    readonly name: string;
+  }
+  const url = '/api/user';
+  expectTypeOf(groupCancel([Promise.resolve(1), fetch(url).then((r) => r.statusText)])).toEqualTypeOf<
+    Observable<[number, string]>
+  >();
+  expectTypeOf(
+    groupCancel({
+      user: fromAbortable((signal) => fetch(url, { signal }).then((r) => r.json() as Promise<User>)),
+      status: fetch(url).then((r) => r.status),
+    }),
+  ).toEqualTypeOf<Observable<{ user: User; status: number }>>();
+  expectTypeOf(groupCancel([fetch(url).then((r) => r.ok)], { mode: 'settle' })).toEqualTypeOf<
+    Observable<[SettledResult<boolean>]>
+  >();
+  expectTypeOf(groupCancel({ a: fetch(url).then((r) => r.ok) }, { output: 'merge' })).toEqualTypeOf<
+    Observable<boolean>
+  >();
+  // An array of unknown length collects to an array; readonly sources collect to a mutable result.
+  const many: Observable<number>[] = [of(1), of(2)];
+  expectTypeOf(groupCancel(many)).toEqualTypeOf<Observable<number[]>>();
+  expectTypeOf(groupCancel([of(1), of('a')] as const)).toEqualTypeOf<Observable<[number, string]>>();
   // @ts-expect-error children are ObservableInputs
   groupCancel([of(1), 2]);
   // @ts-expect-error mode is 'fail-fast' or 'settle'
