@@ -1,6 +1,17 @@
-import { animationFrames, asyncScheduler, concat, firstValueFrom, map, NEVER, Observable, take, timer } from 'rxjs';
+import {
+  animationFrames,
+  asyncScheduler,
+  concat,
+  delay,
+  firstValueFrom,
+  map,
+  NEVER,
+  Observable,
+  take,
+  timer,
+} from 'rxjs';
 import { timeoutProvider } from 'rxjs/internal/scheduler/timeoutProvider';
-import { TestScheduler } from 'rxjs/testing';
+import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import {
   CancelledError,
   CleanupError,
@@ -14,7 +25,12 @@ import {
 } from '../lib';
 import { runAsync } from '../lib/testing';
 import { normalize } from '../test-support/errors';
-import { recordInVirtualTime, testScheduler, testScheduler as testScheduler_ } from '../test-support/marbles';
+import {
+  recordInVirtualTime,
+  testScheduler,
+  testScheduler as testScheduler_,
+  type Recorded,
+} from '../test-support/marbles';
 
 const boom = new Error('boom');
 const oops = new Error('oops');
@@ -429,12 +445,179 @@ describe(runAsync.name, () => {
         /`options.fakeTimers` must be the fake timers of the test/,
       );
     });
+  });
 
-    it('a second runAsync while one runs', async () => {
+  describe("holding RxJS's schedulers, one run at a time (from an adversarial review)", () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('a runAsync started while another runs ends the older one, which rejects; the new one runs', async () => {
       const first = runAsync(testScheduler(), ({ cold }) => void cold('--|').subscribe());
-      expect(() => runAsync(testScheduler(), () => undefined)).toThrow(/another runAsync is running/);
-      await first;
-      await runAsync(testScheduler(), () => undefined);
+      const second = runAsync(testScheduler(), ({ cold, expectObservable }) => {
+        expectObservable(cold('-a|')).toBe('-a|');
+      });
+      await expect(first).rejects.toThrow('runAsync: ended because another runAsync started (did its test time out?)');
+      await second;
+      expect(timeoutProvider.delegate).toBeUndefined();
+    });
+
+    it('a run left stepping by a test that timed out is ended by the next one, which gets the schedulers', async () => {
+      jest.useFakeTimers();
+      const handle = setInterval(() => undefined, 1_000_000);
+      const left = runAsync(testScheduler(), () => undefined, { fakeTimers: jest });
+      const rejected = left.catch((error: unknown) => error);
+      clearInterval(handle);
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          expectObservable(
+            cold('a-|').pipe(finalizeCleanup(() => new Promise((resolve) => setTimeout(resolve, 3)))),
+          ).toBe('a----|');
+        },
+        { fakeTimers: jest },
+      );
+      expect(String(await rejected)).toMatch(/ended because another runAsync started/);
+    });
+
+    it('called inside TestScheduler.run, it throws', () => {
+      testScheduler().run(() => {
+        expect(() => runAsync(testScheduler(), () => undefined)).toThrow(
+          "runAsync: called inside TestScheduler.run, which holds RxJS's schedulers",
+        );
+      });
+    });
+
+    it('TestScheduler.run called during runAsync: the run rejects rather than go on with real timers', async () => {
+      await expect(
+        runAsync(testScheduler(), async ({ cold }) => {
+          cold('---|').subscribe();
+          await Promise.resolve();
+          testScheduler().run(() => undefined);
+        }),
+      ).rejects.toThrow('runAsync: TestScheduler.run was called during runAsync and gave RxJS its real timers back');
+      expect(timeoutProvider.delegate).toBeUndefined();
+    });
+  });
+
+  describe('what an adversarial review found, now holding', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('a hot value before ^ is at its negative frame, as run has it', async () => {
+      const build = (hot: (marbles: string) => Observable<string>) => hot('-a-^-b|').pipe(delay(1));
+      const plain = recordInVirtualTime(({ hot }) => build(hot));
+      const scheduler = testScheduler();
+      const stepped: Recorded[] = [];
+      await runAsync(scheduler, ({ hot }) => {
+        build(hot).subscribe({
+          next: (value) => stepped.push([scheduler.now(), 'N', value]),
+          complete: () => stepped.push([scheduler.now(), 'C', undefined]),
+        });
+      });
+      expect(stepped).toEqual(plain);
+      expect(plain).toEqual([
+        [-1, 'N', 'a'],
+        [3, 'N', 'b'],
+        [3, 'C', undefined],
+      ]);
+    });
+
+    it('work scheduled before the run runs at its frame within it, as in run', async () => {
+      const seen = async (kind: 'run' | 'runAsync'): Promise<string[]> => {
+        const scheduler = testScheduler();
+        const log: string[] = [];
+        scheduler.schedule(() => log.push(`before at ${scheduler.now()}`), 3);
+        const early = scheduler.createHotObservable('--h|');
+        early.subscribe((value) => log.push(`${value} at ${scheduler.now()}`));
+        const body = ({ cold }: Pick<RunHelpers, 'cold'>) =>
+          void cold('-----x').subscribe((value) => log.push(`${value} at ${scheduler.now()}`));
+        if (kind === 'run') scheduler.run(body);
+        else await runAsync(scheduler, body);
+        return log;
+      };
+      expect(await seen('runAsync')).toEqual(await seen('run'));
+    });
+
+    it('legacy fake timers: a faked process.nextTick, pending or awaited by a cleanup, does not hold the run', async () => {
+      jest.useFakeTimers({ legacyFakeTimers: true });
+      process.nextTick(() => undefined);
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          const cleanup = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+          expectObservable(cold('a|').pipe(finalizeCleanup(cleanup))).toBe('a|');
+        },
+        { fakeTimers: jest },
+      );
+    });
+
+    it('a Promise settled by a 0 ms timer that sets another timer settles in that frame', async () => {
+      jest.useFakeTimers();
+      const scheduler = testScheduler();
+      const seen: number[] = [];
+      await runAsync(
+        scheduler,
+        ({ cold }) => {
+          cold('--a-----|').subscribe(() => {
+            void new Promise<void>((resolve) =>
+              setTimeout(() => {
+                resolve();
+                setTimeout(() => undefined, 50);
+              }, 0),
+            )
+              .then(() => after(10))
+              .then(() => seen.push(scheduler.now()));
+            // A chain of 0 ms timers, each set by the Promise job the last one started.
+            const zero = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+            void zero()
+              .then(zero)
+              .then(zero)
+              .then(() => seen.push(scheduler.now()));
+          });
+        },
+        { fakeTimers: jest },
+      );
+      expect(seen).toEqual([2, 2]);
+    });
+
+    it('a spy on setTimeout is not taken for fake timers', async () => {
+      jest.spyOn(globalThis, 'setTimeout');
+      await runAsync(testScheduler(), ({ cold, expectObservable }) => {
+        expectObservable(cold('a|').pipe(finalizeCleanup(() => after(3)))).toBe('a|');
+      });
+    });
+
+    it('fake timers with setTimeout left real still count as fake timers', async () => {
+      jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout'] });
+      await runAsync(
+        testScheduler(),
+        ({ cold, expectObservable }) => {
+          const cleanup = (): Promise<void> =>
+            new Promise((resolve) => {
+              const handle = setInterval(() => {
+                clearInterval(handle);
+                resolve();
+              }, 4);
+            });
+          expectObservable(cold('a|').pipe(finalizeCleanup(cleanup))).toBe('a 4ms |');
+        },
+        { fakeTimers: jest },
+      );
+    });
+
+    it('a fake clock that moves by itself (advanceTimers: true) is refused', async () => {
+      // The clock also follows real time, 1 ms at a time; stepping 5,000
+      // frames takes longer than that in real time.
+      jest.useFakeTimers({ advanceTimers: 1 });
+      await expect(
+        runAsync(
+          testScheduler(),
+          ({ cold }) => {
+            cold('a|')
+              .pipe(finalizeCleanup(() => new Promise((resolve) => setTimeout(resolve, 5_000))))
+              .subscribe();
+          },
+          { fakeTimers: jest },
+        ),
+      ).rejects.toThrow(/the fake clock moved by itself/);
     });
   });
 });

@@ -16,6 +16,11 @@ export interface FakeTimers {
   advanceTimersByTime(ms: number): unknown;
   /** How many fake timers are pending. */
   getTimerCount(): number;
+  /**
+   * Runs the faked `process.nextTick` callbacks (Jest's legacy fake timers
+   * count them as timers until this is called).
+   */
+  runAllTicks?(): void;
 }
 
 /** Options of {@link runAsync}. */
@@ -47,8 +52,8 @@ const TIMER_FRAMES_MAX = 100_000;
 
 const FN = 'runAsync';
 
-/** Whether a `runAsync` holds RxJS's schedulers: two at once would share them. */
-let running = false;
+/** The `runAsync` that holds RxJS's schedulers, if one does. */
+let current: Run | undefined;
 
 /**
  * Runs a marble test like `TestScheduler.run`, but asynchronously, so that
@@ -74,13 +79,16 @@ let running = false;
  * - **Fake timers** (`{ fakeTimers: jest }` or `vi`): their clock moves with
  *   virtual time, one millisecond per frame; a timer due at frame `f` fires
  *   when virtual time reaches `f`, before the actions scheduled for `f`, and
- *   a timer of 0 ms set during frame `f` fires at `f` once its actions ran.
- *   While a fake timer is pending, time moves one frame at a time (at most
- *   100,000 frames with nothing else scheduled: a timer that keeps re-arming,
- *   such as a `setInterval`, ends the run with a `RangeError`).
+ *   a timer of 0 ms fires in the frame it was set in, right after the action
+ *   or Promise job that set it. While a fake timer is pending, time moves one
+ *   frame at a time; with nothing else scheduled, at most 100,000 frames: a
+ *   timer that re-arms (`setInterval`) or one due later than that (including
+ *   one set before the run) ends the run with a `RangeError`. A clock that
+ *   moves by itself (`useFakeTimers({ advanceTimers: true })`) is refused.
  * - **Not virtual**: real timers (when timers are not faked), I/O and other
- *   macrotasks. A cleanup awaiting them is still pending when virtual time
- *   runs out, and its held-back outcome is missing from the frames.
+ *   macrotasks. They settle whenever real time brings them, at whichever frame
+ *   the stepping has reached then: a test that depends on them has no fixed
+ *   frames. Fake the timers; keep I/O out of marble tests.
  *
  * Virtual time that asynchronous code awaits, as Kotlin's `runTest` and
  * Trio's `MockClock(autojump_threshold=0)` give coroutines.
@@ -88,8 +96,10 @@ let running = false;
  * `callback` may be `async`; `runAsync` steps until nothing is scheduled, no
  * fake timer is pending and the callback has settled, then checks the
  * expectations. If the callback is still waiting when nothing is left to
- * step, it rejects. Like `TestScheduler.run`, it takes RxJS's schedulers for
- * its duration: one `runAsync` at a time, and no `TestScheduler.run` inside.
+ * step, it rejects. Like `TestScheduler.run`, it holds RxJS's schedulers for
+ * its duration: a `runAsync` started while another runs ends the older one
+ * (which rejects, as when its test timed out and left it stepping); called
+ * inside `TestScheduler.run`, or running into one, it rejects.
  *
  * @example
  * ```ts
@@ -107,6 +117,7 @@ let running = false;
  * @param options `fakeTimers`: the installed fake timers (`jest` or `vi`).
  * @returns What `callback` returned (or its Promise resolved to), once virtual time ran out and the expectations held.
  * @throws {TypeError} Synchronously, for a scheduler that is not a `TestScheduler`, a callback that is not a function, or `fakeTimers` missing while timers are faked (or given while they are not).
+ * @throws {Error} Synchronously, when called inside `TestScheduler.run`.
  */
 export function runAsync<T>(
   scheduler: TestScheduler,
@@ -126,22 +137,40 @@ export function runAsync<T>(
   ) {
     invalid(FN, 'options.fakeTimers', 'the fake timers of the test (jest or vi)', fakeTimers);
   }
-  if (timersFaked() !== (fakeTimers !== undefined)) {
+  if (fakeTimers === undefined && faked('clock')) {
     throw new TypeError(
-      fakeTimers === undefined
-        ? `${FN}: timers are faked; pass them as \`{ fakeTimers: jest }\` (or \`vi\`) so that their clock moves with virtual time`
-        : `${FN}: \`options.fakeTimers\` was given but timers are not faked; call jest.useFakeTimers() (or vi.useFakeTimers()) first`,
+      `${FN}: timers are faked; pass them as \`{ fakeTimers: jest }\` (or \`vi\`) so that their clock moves with virtual time`,
     );
   }
-  if (running) throw new Error('runAsync: another runAsync is running; await it before starting the next');
-  return new Run(scheduler, fakeTimers).start(callback);
+  if (fakeTimers !== undefined && !faked('clock') && !faked('_isMockFunction')) {
+    throw new TypeError(
+      `${FN}: \`options.fakeTimers\` was given but timers are not faked; call jest.useFakeTimers() (or vi.useFakeTimers()) first`,
+    );
+  }
+  current?.end(new Error(`${FN}: ended because another runAsync started (did its test time out?)`));
+  if (timeoutProvider.delegate !== undefined) {
+    throw new Error(`${FN}: called inside TestScheduler.run, which holds RxJS's schedulers`);
+  }
+  const run = new Run(scheduler, fakeTimers);
+  current = run;
+  return run.start(callback);
 }
 
 /** One `runAsync`: RxJS's schedulers held in run mode, and the stepping. */
 class Run {
   private stepping: Promise<void> | undefined;
-  private readonly restore: () => void;
+  private readonly held: Delegates;
   private readonly helpers: AsyncRunHelpers;
+  private readonly restoreState: () => void;
+  private restored = false;
+  /** Why the run must stop: another run took the schedulers, or TestScheduler.run gave them back. */
+  private ended: Error | undefined;
+  /** The frame the fake clock stands at (virtual time may briefly be before it: hot values before `^`). */
+  private clockFrame: number;
+  /** The fake clock's reading at `clockFrame`, where the fake `Date` tells it. */
+  private readonly clockAt: (() => number) | undefined;
+  private readonly clockStart: number;
+  private readonly frameStart: number;
 
   constructor(
     private readonly scheduler: TestScheduler,
@@ -149,34 +178,42 @@ class Run {
   ) {
     // TestScheduler.run makes the run-mode delegates and puts them into RxJS's
     // providers for the length of its callback; they are read there and put
-    // back for the length of this run.
+    // back for the length of this run. What is already scheduled is set aside
+    // meanwhile, so that run's flush does not run it now: it runs in this
+    // run's steps, as it would in run's flush.
+    const queued = scheduler.actions.splice(0);
+    const hots = scheduler.hotObservables.splice(0);
     let helpers: RunHelpers | undefined;
     let taken: Delegates | undefined;
     scheduler.run((given) => {
       helpers = given;
       taken = delegates();
     });
+    scheduler.actions.push(...queued);
+    scheduler.hotObservables.push(...hots);
     if (taken?.timeout === undefined || helpers === undefined) {
       throw new Error(
-        'runAsync: rxjs/testing and rxjs/internal resolve to different copies of rxjs; install one rxjs (7.8 or later for bundlers that pick its es2015 build)',
+        `${FN}: rxjs/testing and rxjs/internal resolve to different copies of rxjs; install one rxjs (7.8 or later for bundlers that pick its es2015 build)`,
       );
     }
-    const held = taken;
+    this.held = taken;
     const factor = TestScheduler.frameTimeFactor;
     const maxFrames = scheduler.maxFrames;
     TestScheduler.frameTimeFactor = 1;
     scheduler.maxFrames = Infinity;
     Reflect.set(scheduler, 'runMode', true);
-    install(held);
-    running = true;
-    this.restore = () => {
+    install(this.held);
+    this.restoreState = () => {
       install({});
       Reflect.set(scheduler, 'runMode', false);
       scheduler.maxFrames = maxFrames;
       TestScheduler.frameTimeFactor = factor;
-      running = false;
     };
     this.helpers = { ...helpers, flush: () => this.flush() };
+    this.clockFrame = this.frameStart = scheduler.frame;
+    // Modern fake timers fake Date too (unless told not to): it tells whether the clock moves by itself.
+    this.clockAt = fakeTimers !== undefined && 'clock' in Date ? () => Date.now() : undefined;
+    this.clockStart = this.clockAt?.() ?? 0;
   }
 
   async start<T>(callback: (helpers: AsyncRunHelpers) => T | PromiseLike<T>): Promise<Awaited<T>> {
@@ -186,9 +223,10 @@ class Run {
         await this.flush();
         if (!outcome.pending()) break;
         await drain();
+        this.check();
         if (outcome.pending() && this.idle()) {
           throw new Error(
-            'runAsync: the callback is still waiting, but nothing is scheduled in virtual time and no fake timer is pending',
+            `${FN}: the callback is still waiting, but nothing is scheduled in virtual time and no fake timer is pending`,
           );
         }
       }
@@ -197,6 +235,19 @@ class Run {
     } finally {
       this.restore();
     }
+  }
+
+  /** Gives RxJS's schedulers back at once; the run rejects with `error` at its next step. */
+  end(error: Error): void {
+    this.ended ??= error;
+    this.restore();
+  }
+
+  private restore(): void {
+    if (current === this) current = undefined;
+    if (this.restored) return;
+    this.restored = true;
+    this.restoreState();
   }
 
   /** Steps until idle; a flush asked for while one runs joins it. */
@@ -216,27 +267,35 @@ class Run {
     );
   }
 
+  /** Throws if the run must stop: it was ended, or RxJS's schedulers were taken from it. */
+  private check(): void {
+    if (this.ended !== undefined) throw this.ended;
+    if (timeoutProvider.delegate !== this.held.timeout) {
+      this.ended = new Error(`${FN}: TestScheduler.run was called during runAsync and gave RxJS its real timers back`);
+      this.restore();
+      throw this.ended;
+    }
+  }
+
   private async step(): Promise<void> {
     const { scheduler, fakeTimers } = this;
     const actions = scheduler.actions;
     let timerFrames = 0;
     for (;;) {
+      this.check();
       await drain();
-      // Timers of 0 ms that the Promise jobs just set fire in this frame, and
-      // their own jobs run before anything else.
-      const timers = fakeTimers?.getTimerCount() ?? 0;
-      if (timers > 0) {
-        fakeTimers?.advanceTimersByTime(0);
-        if (fakeTimers?.getTimerCount() !== timers) continue;
-      }
+      this.check();
+      if (fakeTimers !== undefined) await this.fireDue(fakeTimers);
       // Hot observables made since the last step start now, as flush starts them.
       for (let hot = scheduler.hotObservables.shift(); hot !== undefined; hot = scheduler.hotObservables.shift()) {
         hot.setup();
       }
       const next = actions.at(0);
       if (next !== undefined && next.delay <= scheduler.frame) {
+        // What RxJS's flush does: the frame is the action's (a hot value before
+        // `^` runs before 0), and the work's error ends the run, dropping the rest.
         actions.shift();
-        // What RxJS's flush does: the work's error ends the run, and what is left is dropped.
+        scheduler.frame = next.delay;
         const error: unknown = next.execute(next.state, next.delay);
         if (error) {
           for (let left = actions.shift(); left !== undefined; left = actions.shift()) left.unsubscribe();
@@ -245,20 +304,49 @@ class Run {
       } else if (fakeTimers !== undefined && fakeTimers.getTimerCount() > 0) {
         if (next === undefined && ++timerFrames > TIMER_FRAMES_MAX) {
           throw new RangeError(
-            `runAsync: a fake timer was still pending after ${TIMER_FRAMES_MAX} frames with nothing else scheduled (one that re-arms, such as setInterval?)`,
+            `${FN}: a fake timer was still pending after ${TIMER_FRAMES_MAX} frames with nothing scheduled in virtual time: one that re-arms (setInterval), or one due later than that (set before the run?); clear it first`,
           );
         }
-        scheduler.frame += 1;
-        fakeTimers.advanceTimersByTime(1);
+        this.moveTo(scheduler.frame + 1);
       } else if (next !== undefined) {
-        fakeTimers?.advanceTimersByTime(next.delay - scheduler.frame);
-        scheduler.frame = next.delay;
+        this.moveTo(next.delay);
       } else {
         break;
       }
     }
     // Nothing is left to run: this only checks the expectations that are ready.
     scheduler.flush();
+  }
+
+  /**
+   * Fires the fake timers due now (0 ms ones just set), each time letting the
+   * Promise jobs they start run, until those jobs set no new timer.
+   */
+  private async fireDue(fakeTimers: FakeTimers): Promise<void> {
+    for (let pending = fakeTimers.getTimerCount(); pending > 0;) {
+      fakeTimers.advanceTimersByTime(0);
+      const left = fakeTimers.getTimerCount();
+      await drain();
+      this.check();
+      fakeTimers.runAllTicks?.();
+      pending = fakeTimers.getTimerCount();
+      if (pending <= left) break;
+    }
+  }
+
+  /** Moves virtual time to `frame`, and the fake clock with it (never back). */
+  private moveTo(frame: number): void {
+    const fakeTimers = this.fakeTimers;
+    if (fakeTimers !== undefined && frame > this.clockFrame) {
+      fakeTimers.advanceTimersByTime(frame - this.clockFrame);
+      this.clockFrame = frame;
+      if (this.clockAt !== undefined && this.clockAt() - this.clockStart !== frame - this.frameStart) {
+        throw new Error(
+          `${FN}: the fake clock moved by itself (useFakeTimers({ advanceTimers: true }), or setSystemTime during the run); runAsync moves it with virtual time`,
+        );
+      }
+    }
+    this.scheduler.frame = frame;
   }
 }
 
@@ -321,13 +409,17 @@ class Settling {
 }
 
 /**
- * Whether `setTimeout` is a fake: Jest's and Vitest's modern fake timers
- * (@sinonjs/fake-timers) mark theirs with the clock, Jest's legacy ones are
- * mock functions.
+ * Whether one of the timer functions carries `marker`: Jest's and Vitest's
+ * modern fake timers (@sinonjs/fake-timers) mark theirs with `clock`; Jest's
+ * legacy ones are mock functions (`_isMockFunction`), which a
+ * `jest.spyOn(globalThis, 'setTimeout')` also is, so that marker alone proves
+ * nothing.
  */
-function timersFaked(): boolean {
-  const fake: unknown = globalThis.setTimeout;
-  return typeof fake === 'function' && ('clock' in fake || '_isMockFunction' in fake);
+function faked(marker: 'clock' | '_isMockFunction'): boolean {
+  const timers = globalThis as { setTimeout?: unknown; setInterval?: unknown; setImmediate?: unknown };
+  return [timers.setTimeout, timers.setInterval, timers.setImmediate].some(
+    (fake: unknown) => typeof fake === 'function' && marker in fake,
+  );
 }
 
 type NodeTimers = { setImmediate(callback: () => void): unknown };
