@@ -8,6 +8,7 @@ import {
   madeAt,
   siteOf,
   toTrigger,
+  type NotAString,
   watchTrigger,
   type Site,
   type Hooks,
@@ -92,10 +93,10 @@ export interface CancellableOptions {
  * the trigger fires, and then ends with a `CancelledError` (or completes) once
  * the source's cleanups have settled.
  */
-export function cancellable<T>(
-  trigger: ObservableInput<unknown> | AbortSignal,
-  options?: CancellableOptions,
-): MonoTypeOperatorFunction<T> {
+export function cancellable<
+  T,
+  S extends ObservableInput<unknown> | AbortSignal = ObservableInput<unknown> | AbortSignal,
+>(trigger: NotAString<S>, options?: CancellableOptions): MonoTypeOperatorFunction<T> {
   const fn = 'cancellable';
   const watched = toTrigger(fn, 'trigger', trigger);
   const completeOnCancel =

@@ -14,7 +14,7 @@ export {
   type CancelScopeOptions,
   type DestroyNotifier,
 } from './cancelScope';
-export { CleanupTimeoutError, type Exit } from './core';
+export { CleanupTimeoutError, type Exit, type NotAString } from './core';
 export { CancelledError, CleanupError, UNSUBSCRIBED } from './errors';
 export { finalizeCleanup, type Cleanup, type FinalizeCleanupOptions } from './finalizeCleanup';
 export { fromAbortable } from './fromAbortable';
@@ -39,5 +39,6 @@ export {
   timeoutCancel,
   type Deadline,
   type TimeoutCancelConfig,
+  type TimeoutCancelDeadline,
   type TimeoutCancelInfo,
 } from './timeoutCancel';

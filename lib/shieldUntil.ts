@@ -13,6 +13,7 @@ import {
   invalid,
   Link,
   toTrigger,
+  type NotAString,
   watchTrigger,
   type Exit,
   type Hooks,
@@ -140,10 +141,10 @@ interface Settings {
  * subscription to the source outlives its subscriber until the source ends
  * or the release fires.
  */
-export function shieldUntil<T>(
-  release?: ObservableInput<unknown> | AbortSignal | number,
-  options?: ShieldUntilOptions,
-): MonoTypeOperatorFunction<T> {
+export function shieldUntil<
+  T,
+  S extends ObservableInput<unknown> | AbortSignal | number = ObservableInput<unknown> | AbortSignal | number,
+>(release?: NotAString<S>, options?: ShieldUntilOptions): MonoTypeOperatorFunction<T> {
   const fn = 'shieldUntil';
   const mode = checkChoice(fn, 'options.mode', checkOptions(fn, options)?.mode, MODES);
   const onDetachedExit = options?.onDetachedExit ?? null;

@@ -83,7 +83,35 @@ export interface DeadlineError<T, M> extends TimeoutError<T, M> {
   readonly info: TimeoutCancelInfo<T, M>;
 }
 
+/**
+ * What a {@link TimeoutCancelConfig} must have at least one of: a config
+ * without a deadline (`timeoutCancel({})`) would never time out, and is
+ * refused by the types as at the call.
+ */
+export type TimeoutCancelDeadline =
+  | {
+      /** The whole subscription's deadline, in milliseconds. */
+      readonly total: number;
+    }
+  | {
+      /** An absolute deadline. */
+      readonly at: Date;
+    }
+  | {
+      /** The first value's deadline. */
+      readonly first: number | Date;
+    }
+  | {
+      /** The longest gap between values. */
+      readonly each: number;
+    }
+  | {
+      /** Deadlines set as the work runs. */
+      readonly reschedule: ObservableInput<number | Date | null>;
+    };
+
 /** The config of {@link timeoutCancel}: its deadlines, and what happens when one passes. */
+
 export interface TimeoutCancelConfig<T, O extends ObservableInput<unknown> = ObservableInput<never>, M = unknown> {
   /**
    * A deadline for the whole subscription, in milliseconds from subscribe
@@ -214,10 +242,11 @@ export function timeoutCancel<T>(total: number): MonoTypeOperatorFunction<T>;
  * if a deadline passed, the fallback's.
  */
 export function timeoutCancel<T, O extends ObservableInput<unknown>, M = unknown>(
-  config: TimeoutCancelConfig<T, O, M> & {
-    readonly with: (info: TimeoutCancelInfo<T, M>) => O;
-    readonly onTimeout?: 'error';
-  },
+  config: TimeoutCancelConfig<T, O, M> &
+    TimeoutCancelDeadline & {
+      readonly with: (info: TimeoutCancelInfo<T, M>) => O;
+      readonly onTimeout?: 'error';
+    },
 ): OperatorFunction<T, T | ObservedValueOf<O>>;
 /**
  * Deadlines from a config: when one passes, the source is cancelled, its
@@ -231,7 +260,7 @@ export function timeoutCancel<T, O extends ObservableInput<unknown>, M = unknown
  * a deadline passes.
  */
 export function timeoutCancel<T, M = unknown>(
-  config: Omit<TimeoutCancelConfig<T, never, M>, 'with'>,
+  config: Omit<TimeoutCancelConfig<T, never, M>, 'with'> & TimeoutCancelDeadline,
 ): MonoTypeOperatorFunction<T>;
 export function timeoutCancel<T, O extends ObservableInput<unknown>, M>(
   totalOrConfig: number | TimeoutCancelConfig<T, O, M>,

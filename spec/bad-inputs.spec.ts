@@ -175,6 +175,14 @@ const cases: Record<string, Case> = {
     () => cancellable(noop as never),
     T('cancellable: `trigger` must be an ObservableInput or an AbortSignal, got a function'),
   ),
+  'ca-trigger-string': throws(
+    'cancellable',
+    '`trigger` a string (a reason was meant)',
+    () => cancellable('user pressed stop' as never),
+    T(
+      'cancellable: `trigger` must not be a string, got "user pressed stop": a string fires at once (it emits its characters); a time is `timer(ms)`, a reason goes in `options.reason`',
+    ),
+  ),
   'ca-options-string': throws(
     'cancellable',
     '`options` a string',
@@ -425,6 +433,14 @@ const cases: Record<string, Case> = {
   ),
 
   // shieldUntil
+  'sh-release-string': throws(
+    'shieldUntil',
+    '`release` a string (a time was meant)',
+    () => shieldUntil('5s' as never),
+    T(
+      'shieldUntil: `release` must not be a string, got "5s": a string fires at once (it emits its characters); a time is a number of milliseconds, a reason goes in `options.reason`',
+    ),
+  ),
   'sh-release-object': throws(
     'shieldUntil',
     '`release` a plain object',

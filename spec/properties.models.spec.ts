@@ -9,6 +9,7 @@ import {
   shieldUntil,
   switchMapCancel,
   timeoutCancel,
+  type TimeoutCancelDeadline,
 } from '../lib';
 import { marbleOf, type SourceSpec } from '../test-support/properties/chain';
 import {
@@ -106,11 +107,12 @@ describe('models predict the exact output', () => {
       .filter((p) => p.total !== undefined || p.first !== undefined || p.each !== undefined);
     check('model: timeoutCancel', fc.record({ source: timeline(), cleanup: cleanupPlan(), plan }), (c) => {
       const { total, first, each, outcome } = c.plan;
+      // The filter above keeps only plans with a deadline, which the types cannot see.
       const deadlines = {
         ...(total === undefined ? {} : { total }),
         ...(first === undefined ? {} : { first }),
         ...(each === undefined ? {} : { each }),
-      };
+      } as TimeoutCancelDeadline;
       const actual = observe((helpers) => {
         const operator =
           outcome === 'error'

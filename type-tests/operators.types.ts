@@ -43,6 +43,7 @@ import {
   type SettledResult,
   type TimeoutCancelInfo,
 } from '../lib/index';
+import type { TimeoutCancelConfig, TimeoutCancelDeadline } from '../lib/index';
 import { runAsync } from '../lib/testing';
 
 const numbers = of(1, 2, 3);
@@ -81,6 +82,13 @@ describeTypes('cancellable', () => {
   expectTypeOf(numbers.pipe(cancellable(Promise.resolve()))).toEqualTypeOf<Observable<number>>();
   // @ts-expect-error a trigger is an ObservableInput or an AbortSignal, not a delay
   cancellable(1000);
+  // @ts-expect-error a string is an ObservableInput of its characters: it would fire at once
+  cancellable('user pressed stop');
+  const stopLabel: string = 'stop';
+  // @ts-expect-error not a string typed as string either
+  cancellable(stopLabel);
+  // An explicit value type still works, and so does an ObservableInput of strings.
+  expectTypeOf(cancellable<number>(of('stop'))).toEqualTypeOf<MonoTypeOperatorFunction<number>>();
   // @ts-expect-error onCancel is 'error' or 'complete'
   cancellable(timer(5), { onCancel: 'ignore' });
 });
@@ -132,11 +140,30 @@ describeTypes('timeoutCancel', () => {
   timeoutCancel({ total: 100, with: () => 42 });
   // @ts-expect-error a fallback and onTimeout: 'complete' contradict each other
   timeoutCancel({ total: 100, with: () => of(1), onTimeout: 'complete' });
+  // A config needs a deadline: total, at, first, each or reschedule.
+  // @ts-expect-error no deadline at all
+  timeoutCancel({});
+  // @ts-expect-error no deadline, only what to do when it passes
+  timeoutCancel({ onTimeout: 'complete' });
+  // @ts-expect-error no deadline, only a fallback
+  timeoutCancel({ with: () => of(1) });
+  expectTypeOf(numbers.pipe(timeoutCancel({ reschedule: new Subject<number | null>() }))).toEqualTypeOf<
+    Observable<number>
+  >();
+  expectTypeOf(numbers.pipe(timeoutCancel({ first: new Date(), with: () => of('late') }))).toEqualTypeOf<
+    Observable<number | string>
+  >();
+  // A config built at run time is typed as one with a deadline.
+  const fromSettings: TimeoutCancelConfig<number> & TimeoutCancelDeadline = { each: 100 };
+  expectTypeOf(numbers.pipe(timeoutCancel(fromSettings))).toEqualTypeOf<Observable<number>>();
 });
 
 describeTypes('shieldUntil', () => {
   expectTypeOf(numbers.pipe(shieldUntil())).toEqualTypeOf<Observable<number>>();
   expectTypeOf(numbers.pipe(shieldUntil(timer(100)))).toEqualTypeOf<Observable<number>>();
+  // @ts-expect-error a string release would fire at once: a time is a number of milliseconds
+  shieldUntil('5s');
+  expectTypeOf(numbers.pipe(shieldUntil(5_000))).toEqualTypeOf<Observable<number>>();
   expectTypeOf(numbers.pipe(shieldUntil(new AbortController().signal, { mode: 'defer' }))).toEqualTypeOf<
     Observable<number>
   >();

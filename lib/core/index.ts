@@ -11,7 +11,7 @@ export { UNHANDLED, type Waiter } from './waiter';
 
 // What an operator watches besides its source: a trigger that fires once,
 // or every value of an ObservableInput.
-export { toTrigger, watchTrigger, watchValues, type Trigger, type TriggerOwner } from './trigger';
+export { toTrigger, watchTrigger, watchValues, type NotAString, type Trigger, type TriggerOwner } from './trigger';
 
 // An asynchronous cleanup, awaited with an optional bound.
 export { awaitCleanup, CleanupTimeoutError } from './awaitCleanup';

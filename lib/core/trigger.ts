@@ -25,6 +25,13 @@ export interface TriggerOwner extends Pick<Subscription, 'add'> {
  * timed on it).
  */
 export function toTrigger(fn: string, name: string, value: unknown, scheduler?: SchedulerLike): Trigger {
+  if (typeof value === 'string') {
+    // A string is an ObservableInput (of its characters): as a trigger it fires at once.
+    const time = scheduler === undefined ? '`timer(ms)`' : 'a number of milliseconds';
+    throw new TypeError(
+      `${fn}: \`${name}\` must not be a string, got ${JSON.stringify(value)}: a string fires at once (it emits its characters); a time is ${time}, a reason goes in \`options.reason\``,
+    );
+  }
   if (isAbortSignal(value)) return { kind: 'signal', signal: value };
   if (scheduler !== undefined && typeof value === 'number') {
     if (!isScheduler(scheduler)) invalid(fn, 'options.scheduler', 'a scheduler', scheduler);
@@ -37,6 +44,20 @@ export function toTrigger(fn: string, name: string, value: unknown, scheduler?: 
       : 'an ObservableInput, an AbortSignal or a number of milliseconds';
   return invalid(fn, name, expected, value);
 }
+
+/**
+ * A trigger's type as the operators take it: any `S` but a string. A string is
+ * an ObservableInput (of its characters), so as a trigger it would fire at
+ * once; `cancellable('user pressed stop')` or `shieldUntil('5s')` is refused
+ * here with this type's one property naming the mistake, and at run time with
+ * a `TypeError`.
+ */
+export type NotAString<S> = S extends string
+  ? {
+      /** What the compiler shows when a string is given. */
+      readonly 'a string is not a trigger: it would fire at once, one value per character': never;
+    }
+  : S;
 
 /**
  * Starts watching `trigger` for `owner`. Whatever it subscribes or listens to

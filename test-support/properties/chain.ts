@@ -12,7 +12,14 @@ import {
   type Subscriber,
   type Subscription,
 } from 'rxjs';
-import { cancellable, finalizeCleanup, groupCancel, shieldUntil, timeoutCancel } from '../../lib';
+import {
+  cancellable,
+  finalizeCleanup,
+  groupCancel,
+  shieldUntil,
+  timeoutCancel,
+  type TimeoutCancelDeadline,
+} from '../../lib';
 import type { Frame, World } from './world';
 
 // A generated case is data (these types); build() turns it into RxJS, with
@@ -381,12 +388,16 @@ function applyStage(
       });
     case 'timeoutCancel':
       return framed(world, 'timeout', (frame) => {
-        const deadlines = {
-          ...(stage.total === null ? {} : { total: stage.total }),
-          ...(stage.each === null ? {} : { each: stage.each }),
-        };
+        // A stage with neither deadline gets a total of 5.
+        const deadlines: TimeoutCancelDeadline =
+          stage.total === null && stage.each === null
+            ? { total: 5 }
+            : ({
+                ...(stage.total === null ? {} : { total: stage.total }),
+                ...(stage.each === null ? {} : { each: stage.each }),
+              } as TimeoutCancelDeadline);
         // The deadline's reason (a DeadlineError) carries the frame as its meta.
-        const config = { ...(Object.keys(deadlines).length === 0 ? { total: 5 } : deadlines), meta: frame };
+        const config = { ...deadlines, meta: frame };
         const operator =
           stage.outcome === 'complete'
             ? timeoutCancel({ ...config, onTimeout: 'complete' })
