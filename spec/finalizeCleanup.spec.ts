@@ -307,6 +307,19 @@ describe(finalizeCleanup.name, () => {
       expect(takeUnhandled()).toEqual([boom]);
     });
 
+    it('reports a late error after a completion even when it is undefined or UNSUBSCRIBED (only the reason of a cancel is an acknowledgement)', async () => {
+      let late: (error: unknown) => void = () => {};
+      const leaky = new Observable<never>((subscriber) => {
+        late = (error) => subscriber.error(error);
+        subscriber.complete();
+      });
+      leaky.pipe(finalizeCleanup(() => {})).subscribe();
+      late(undefined);
+      late(UNSUBSCRIBED);
+      await macrotask();
+      expect(takeUnhandled()).toEqual([undefined, UNSUBSCRIBED]);
+    });
+
     it('passes a source error that arrives while a timer cleanup is running, once', () => {
       const errors: unknown[] = [];
       const subject = new Subject<void>();
