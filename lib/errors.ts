@@ -53,8 +53,11 @@ export class CleanupError extends AggregateError {
   override readonly name = 'CleanupError';
 
   constructor(errors: readonly unknown[], ...cause: [] | [cause: unknown]) {
-    const count = errors.length === 1 ? '1 cleanup' : `${errors.length} cleanups`;
-    super(errors, cause.length === 0 ? `${count} failed` : `${count} failed after: ${describeValue(cause[0])}`);
+    // The first failure in the message, as GroupError has it: a log line that
+    // says only "1 cleanup failed" hides what failed.
+    const count = errors.length === 1 ? '1 cleanup failed' : `${errors.length} cleanups failed`;
+    const first = errors.length === 0 ? '' : ` (${errors.length === 1 ? '' : 'first: '}${describeValue(errors[0])})`;
+    super(errors, `${count}${first}${cause.length === 0 ? '' : ` after: ${describeValue(cause[0])}`}`);
     // Only when there is one, so `'cause' in error` tells the completion path
     // from the others.
     if (cause.length > 0) setCause(this, cause[0]);

@@ -32,8 +32,9 @@ export type Cleanup = (exit: Exit) => void | ObservableInput<unknown>;
 export interface FinalizeCleanupOptions {
   /**
    * The longest an asynchronous cleanup may run, in milliseconds. An overrun
-   * ends the cleanup's subscription and counts as a `CleanupTimeoutError`
-   * failure of the cleanup. Default: no limit.
+   * ends the cleanup's subscription and counts as a failure of the cleanup:
+   * the subscriber gets a `CleanupError` whose `errors` hold a
+   * `CleanupTimeoutError`. Default: no limit.
    */
   readonly timeout?: number;
   /** The scheduler that times `timeout`. Default: `asyncScheduler`. */

@@ -41,7 +41,7 @@ describe(CleanupError.name, () => {
     expect(error).toBeInstanceOf(AggregateError);
     expect(error.name).toBe('CleanupError');
     expect(error.errors).toEqual([first, second]);
-    expect(error.message).toBe('2 cleanups failed');
+    expect(error.message).toBe('2 cleanups failed (first: Error: first)');
     expect('cause' in error).toBe(false);
   });
 
@@ -49,7 +49,17 @@ describe(CleanupError.name, () => {
     const boom = new Error('boom');
     const error = new CleanupError([new Error('oops')], boom);
     expect(error.cause).toBe(boom);
-    expect(error.message).toBe('1 cleanup failed after: Error: boom');
+    expect(error.message).toBe('1 cleanup failed (Error: oops) after: Error: boom');
+  });
+
+  it('names its first failure in the message, as GroupError does, so a log line shows what failed', () => {
+    expect(new CleanupError([new TypeError('socket closed')]).message).toBe(
+      '1 cleanup failed (TypeError: socket closed)',
+    );
+    expect(new CleanupError([new CleanupTimeoutError(1_000)], new CancelledError('stop')).message).toBe(
+      '1 cleanup failed (CleanupTimeoutError: cleanup did not settle within 1000 ms) after: CancelledError: cancelled: stop',
+    );
+    expect(new CleanupError([]).message).toBe('0 cleanups failed');
   });
 
   it('keeps a cause that is undefined when it is given explicitly', () => {
