@@ -19,6 +19,32 @@ function capture<T>(work: (signal: AbortSignal) => ReturnType<Parameters<typeof 
   return { source, signal: () => signals[0] };
 }
 
+describe("the README's fromAbortable snippet, run in Node", () => {
+  const run = async (url: string): Promise<string[]> => {
+    const printed: string[] = [];
+    const user$ = fromAbortable((signal) => fetch(url, { signal }).then((r) => r.json() as Promise<unknown>));
+    const controller = new AbortController();
+    user$.pipe(cancellable(controller.signal)).subscribe({
+      next: (value) => printed.push(String(value)),
+      error: (e: CancelledError) => printed.push(`${e.name} ${String(e.reason)}`),
+    });
+    controller.abort('navigated away');
+    await macrotask();
+    await macrotask();
+    return printed;
+  };
+
+  it('prints CancelledError navigated away, and nothing else is reported', async () => {
+    expect(await run('https://api.example.com/user')).toEqual(['CancelledError navigated away']);
+  });
+
+  it('with a relative URL, which Node cannot parse, the late TypeError goes to config.onUnhandledError', async () => {
+    expect(await run('/api/user')).toEqual(['CancelledError navigated away']);
+    // Node's own TypeError (another realm than the test's): told by its name.
+    expect(takeUnhandled().map((error) => (error as Error).name)).toEqual(['TypeError']);
+  });
+});
+
 describe(fromAbortable.name, () => {
   describe('against a real HTTP server with fetch', () => {
     let server: Server;
