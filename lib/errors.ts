@@ -11,6 +11,10 @@
  */
 export const UNSUBSCRIBED: unique symbol = Symbol('unsubscribed');
 
+// The marks of this module's errors, shared by every copy of the package (brand, below).
+const CANCELLED_ERROR = Symbol.for('rxjs-cancel:CancelledError');
+const CLEANUP_ERROR = Symbol.for('rxjs-cancel:CleanupError');
+
 /**
  * The error a subscriber receives when the work it waited for was cancelled,
  * like asyncio's `CancelledError`. `reason` holds whatever the canceller gave:
@@ -37,6 +41,16 @@ export class CancelledError extends Error {
     const given = reason.length === 0 ? UNSUBSCRIBED : reason[0];
     super(given === undefined ? 'cancelled' : `cancelled: ${describeValue(given)}`);
     this.reason = given;
+    brand(this, CANCELLED_ERROR);
+  }
+
+  /**
+   * `instanceof` that holds across copies of this package: an error made by
+   * its ES module build is an instance of the class of its CommonJS build,
+   * loaded beside it (Jest with an ES module bundle), and of another version.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(this, CancelledError, CANCELLED_ERROR, value);
   }
 }
 
@@ -61,7 +75,36 @@ export class CleanupError extends AggregateError {
     // Only when there is one, so `'cause' in error` tells the completion path
     // from the others.
     if (cause.length > 0) setCause(this, cause[0]);
+    brand(this, CLEANUP_ERROR);
   }
+
+  /**
+   * `instanceof` that holds across copies of this package: an error made by
+   * its ES module build is an instance of the class of its CommonJS build,
+   * loaded beside it (Jest with an ES module bundle), and of another version.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(this, CleanupError, CLEANUP_ERROR, value);
+  }
+}
+
+/**
+ * Marks an instance of one of this package's classes with `key`, a symbol
+ * from the global registry, so every copy of the package (the ES module and
+ * CommonJS builds, two versions) reads the same mark.
+ */
+export function brand(instance: object, key: symbol): void {
+  Object.defineProperty(instance, key, { value: true });
+}
+
+/**
+ * `instanceof` for a branded class `of`: by its mark for `of` itself (in any
+ * copy of the package), as always for a subclass of it.
+ */
+export function isBranded(self: unknown, of: unknown, key: symbol, value: unknown): boolean {
+  if (self !== of)
+    return (Function.prototype[Symbol.hasInstance] as (this: unknown, value: unknown) => boolean).call(self, value);
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && key in value;
 }
 
 /** Sets `cause` as `new Error(message, { cause })` would: own, not enumerable. */

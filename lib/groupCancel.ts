@@ -13,7 +13,10 @@ import {
   type Hooks,
   type Waiter,
 } from './core';
-import { CancelledError, describeValue, UNSUBSCRIBED } from './errors';
+import { brand, CancelledError, describeValue, isBranded, UNSUBSCRIBED } from './errors';
+
+// The mark of this module's errors, shared by every copy of the package (brand, in errors.ts).
+const GROUP_ERROR = Symbol.for('rxjs-cancel:GroupError');
 
 /**
  * The error a `groupCancel` ends with when something in it failed, like
@@ -28,6 +31,16 @@ export class GroupError extends AggregateError {
   constructor(errors: readonly unknown[]) {
     const first = errors.length === 0 ? '' : `: ${describeValue(errors[0])}`;
     super(errors, `${errors.length} error${errors.length === 1 ? '' : 's'} in the group${first}`);
+    brand(this, GROUP_ERROR);
+  }
+
+  /**
+   * `instanceof` that holds across copies of this package: an error made by
+   * its ES module build is an instance of the class of its CommonJS build,
+   * loaded beside it (Jest with an ES module bundle), and of another version.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(this, GroupError, GROUP_ERROR, value);
   }
 }
 

@@ -19,7 +19,9 @@ import {
   type Hooks,
   type Trigger,
 } from './core';
-import { describeValue } from './errors';
+import { brand, describeValue, isBranded } from './errors';
+
+const SHIELD_RELEASED = Symbol.for('rxjs-cancel:ShieldReleased');
 
 /**
  * The reason shielded work is cancelled with when its `shieldUntil` release
@@ -33,7 +35,18 @@ export class ShieldReleased {
   constructor(
     /** What released the work: the trigger's value, the signal's reason, or the milliseconds. */
     readonly release: unknown,
-  ) {}
+  ) {
+    brand(this, SHIELD_RELEASED);
+  }
+
+  /**
+   * `instanceof` that holds across copies of this package: an error made by
+   * its ES module build is an instance of the class of its CommonJS build,
+   * loaded beside it (Jest with an ES module bundle), and of another version.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(this, ShieldReleased, SHIELD_RELEASED, value);
+  }
 
   /** Says what released the work, for logs. */
   toString(): string {

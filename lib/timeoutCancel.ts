@@ -32,7 +32,7 @@ import {
   type Hooks,
   type Site,
 } from './core';
-import { CancelledError, CleanupError, describeValue, setCause } from './errors';
+import { brand, CancelledError, CleanupError, describeValue, isBranded, setCause } from './errors';
 
 /** Which deadline of `timeoutCancel` passed. */
 export type Deadline = 'total' | 'at' | 'first' | 'each';
@@ -42,6 +42,9 @@ export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo
   /** Which deadline passed. */
   readonly deadline: Deadline;
 }
+
+// The mark of this module's errors, shared by every copy of the package (brand, in errors.ts).
+const DEADLINE_ERROR = Symbol.for('rxjs-cancel:DeadlineError');
 
 /**
  * The error `timeoutCancel` ends with when a deadline passes. It is an
@@ -55,6 +58,7 @@ export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo
  */
 // The interface of the same name (below) makes it a TimeoutError to the type
 // checker; the prototype link below makes it one at run time.
+
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class DeadlineError<T = unknown, M = unknown> extends Error {
   /** `'TimeoutError'`, as RxJS's own. */
@@ -69,6 +73,16 @@ export class DeadlineError<T = unknown, M = unknown> extends Error {
     this.info = info;
     this.deadline = info.deadline;
     setCause(this, new CancelledError(this));
+    brand(this, DEADLINE_ERROR);
+  }
+
+  /**
+   * `instanceof` that holds across copies of this package: an error made by
+   * its ES module build is an instance of the class of its CommonJS build,
+   * loaded beside it (Jest with an ES module bundle), and of another version.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(this, DeadlineError, DEADLINE_ERROR, value);
   }
 }
 

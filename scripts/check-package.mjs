@@ -9,6 +9,7 @@
 //      with `await using`.
 //   4. Both formats of each entry load in Node and export the same names.
 //   5. rxjs-cancel/testing runs a marble test with a Promise cleanup, in both formats.
+//   6. With both builds loaded in one process, instanceof holds across them.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +108,29 @@ try {
     if (said !== 'ok') fail(`rxjs-cancel/testing (${type}): the Promise cleanup's frame was wrong: ${said}`);
   }
   step('rxjs-cancel/testing: a Promise cleanup settles in virtual time, from require() and import');
+
+  // 6. Both builds in one process (Jest's CommonJS beside an ES module
+  // bundle): each error class of one is the other's for instanceof.
+  const crossed = names(
+    `import { createRequire } from 'node:module';
+    const esm = await import('rxjs-cancel');
+    const cjs = createRequire(process.cwd() + '/')('rxjs-cancel');
+    const info = { deadline: 'total', seen: 0, lastValue: null };
+    const made = {
+      CancelledError: (lib) => new lib.CancelledError('x'),
+      CleanupError: (lib) => new lib.CleanupError([]),
+      CleanupTimeoutError: (lib) => new lib.CleanupTimeoutError(1),
+      DeadlineError: (lib) => new lib.DeadlineError(info),
+      GroupError: (lib) => new lib.GroupError([]),
+      ShieldReleased: (lib) => new lib.ShieldReleased(1),
+    };
+    const wrong = Object.entries(made).filter(([name, make]) =>
+      esm[name] === cjs[name] || !(make(esm) instanceof cjs[name]) || !(make(cjs) instanceof esm[name]));
+    console.log(wrong.map(([name]) => name).join() || 'ok');`,
+    'module',
+  );
+  if (crossed !== 'ok') fail(`instanceof fails between the ESM and CommonJS builds for: ${crossed}`);
+  step("both builds in one process: every error class is the other build's for instanceof");
 } catch (error) {
   if (!(error instanceof CheckFailed)) throw error;
   console.error(`check-package: ${error.message}`);

@@ -77,3 +77,61 @@ describe(CleanupTimeoutError.name, () => {
     expect(error.message).toBe('cleanup did not settle within 250 ms');
   });
 });
+
+describe('instanceof across copies of the package (the ES module and CommonJS builds in one process)', () => {
+  // A second copy of lib/, with its own classes, as a second build loaded
+  // beside the first would be.
+  let other: typeof import('../lib') = undefined as never;
+  jest.isolateModules(() => {
+    other = jest.requireActual<typeof import('../lib')>('../lib');
+  });
+  const info = { deadline: 'total', seen: 0, lastValue: null, meta: undefined } as const;
+  const makers = [
+    ['CancelledError', (lib: typeof import('../lib')) => new lib.CancelledError('x')],
+    ['CleanupError', (lib: typeof import('../lib')) => new lib.CleanupError([new Error('oops')])],
+    ['CleanupTimeoutError', (lib: typeof import('../lib')) => new lib.CleanupTimeoutError(5)],
+    ['DeadlineError', (lib: typeof import('../lib')) => new lib.DeadlineError(info)],
+    ['GroupError', (lib: typeof import('../lib')) => new lib.GroupError([new Error('oops')])],
+    ['ShieldReleased', (lib: typeof import('../lib')) => new lib.ShieldReleased(5)],
+  ] as const;
+  const here = jest.requireActual<typeof import('../lib')>('../lib');
+
+  it('is a second copy indeed: its classes are other objects', () => {
+    expect(other.CancelledError).not.toBe(CancelledError);
+  });
+
+  it.each(makers)("%s made by one copy is an instance of the other copy's class, both ways", (name, make) => {
+    expect(make(other)).toBeInstanceOf(here[name]);
+    expect(make(here)).toBeInstanceOf(other[name]);
+  });
+
+  it('is not an instance of another class of the package, of either copy', () => {
+    for (const [name, make] of makers) {
+      for (const [otherName] of makers) {
+        if (otherName === name) continue;
+        expect(make(other) instanceof here[otherName]).toBe(false);
+        expect(make(here) instanceof other[otherName]).toBe(false);
+      }
+    }
+  });
+
+  it("a subclass keeps the usual instanceof: its instances are the base class's, not the other way round", () => {
+    class Shutdown extends CancelledError {}
+    expect(new Shutdown('bye')).toBeInstanceOf(CancelledError);
+    expect(new Shutdown('bye')).toBeInstanceOf(other.CancelledError);
+    expect(new CancelledError('x') instanceof Shutdown).toBe(false);
+    expect(new other.CancelledError('x') instanceof Shutdown).toBe(false);
+  });
+
+  it('plain values and look-alikes are not instances', () => {
+    const lookAlike = Object.assign(new Error('cancelled: x'), { name: 'CancelledError', reason: 'x' });
+    for (const value of [lookAlike, null, undefined, 'CancelledError', 42, {}]) {
+      expect(value instanceof CancelledError).toBe(false);
+    }
+  });
+
+  it('the mark is not enumerable: errors compare and print as before', () => {
+    expect(Object.keys(new CancelledError('x'))).toEqual(['name', 'reason']);
+    expect(new CancelledError('x')).toEqual(new other.CancelledError('x'));
+  });
+});

@@ -1,6 +1,10 @@
 import { from, Subscription, type ObservableInput, type Observer, type SchedulerLike } from 'rxjs';
+import { brand, isBranded } from '../errors';
 import { reportUnhandledError } from './report';
 import { subscribeOwned, teardownFor, type Waiter } from './waiter';
+
+// The mark of this module's errors, shared by every copy of the package (brand, in errors.ts).
+const CLEANUP_TIMEOUT_ERROR = Symbol.for('rxjs-cancel:CleanupTimeoutError');
 
 /**
  * A cleanup that did not settle within `finalizeCleanup`'s `timeout`. Its
@@ -16,6 +20,16 @@ export class CleanupTimeoutError extends Error {
     readonly timeout: number,
   ) {
     super(`cleanup did not settle within ${timeout} ms`);
+    brand(this, CLEANUP_TIMEOUT_ERROR);
+  }
+
+  /**
+   * `instanceof` that holds across copies of this package: an error made by
+   * its ES module build is an instance of the class of its CommonJS build,
+   * loaded beside it (Jest with an ES module bundle), and of another version.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(this, CleanupTimeoutError, CLEANUP_TIMEOUT_ERROR, value);
   }
 }
 
