@@ -26,6 +26,7 @@ import {
 import { runAsync } from '../lib/testing';
 import { normalize } from '../test-support/errors';
 import {
+  recording,
   recordInVirtualTime,
   testScheduler,
   testScheduler as testScheduler_,
@@ -260,13 +261,9 @@ describe(runAsync.name, () => {
     };
     const plain = recordInVirtualTime(({ animate }) => build(animate));
     const scheduler = testScheduler();
-    const stepped: unknown[] = [];
+    const stepped: Recorded[] = [];
     await runAsync(scheduler, ({ animate }) => {
-      build(animate).subscribe({
-        next: (value) => stepped.push([scheduler.now(), 'N', value]),
-        error: (error: unknown) => stepped.push([scheduler.now(), 'E', error]),
-        complete: () => stepped.push([scheduler.now(), 'C', undefined]),
-      });
+      build(animate).subscribe(recording(() => scheduler.now(), stepped));
     });
     expect(normalize(stepped)).toEqual(normalize(plain));
     // rxjs 7.3's animationFrames needs a DOM even in run mode; 7.8's animates.
@@ -292,18 +289,14 @@ describe(runAsync.name, () => {
         ),
       );
       const scheduler = testScheduler();
-      const stepped: unknown[] = [];
+      const stepped: Recorded[] = [];
       await runAsync(scheduler, ({ cold, hot }) => {
         cold(source)
           .pipe(
             finalizeCleanup(() => cold(cleanup)),
             cancellable(hot(trigger)),
           )
-          .subscribe({
-            next: (value) => stepped.push([scheduler.now(), 'N', value]),
-            error: (error: unknown) => stepped.push([scheduler.now(), 'E', error]),
-            complete: () => stepped.push([scheduler.now(), 'C', undefined]),
-          });
+          .subscribe(recording(() => scheduler.now(), stepped));
       });
       expect(stepped).toEqual(plain);
     });
@@ -507,10 +500,7 @@ describe(runAsync.name, () => {
       const scheduler = testScheduler();
       const stepped: Recorded[] = [];
       await runAsync(scheduler, ({ hot }) => {
-        build(hot).subscribe({
-          next: (value) => stepped.push([scheduler.now(), 'N', value]),
-          complete: () => stepped.push([scheduler.now(), 'C', undefined]),
-        });
+        build(hot).subscribe(recording(() => scheduler.now(), stepped));
       });
       expect(stepped).toEqual(plain);
       expect(plain).toEqual([

@@ -4,7 +4,7 @@ import type { RunHelpers } from 'rxjs/testing';
 import { cancellable, finalizeCleanup, raceCancel, switchMapCancel } from '../lib';
 import { runAsync, type AsyncRunHelpers } from '../lib/testing';
 import { normalize } from '../test-support/errors';
-import { testScheduler, type Recorded } from '../test-support/marbles';
+import { recording, testScheduler, type Recorded } from '../test-support/marbles';
 import { checkAsync, PROPERTY_TIMEOUT } from '../test-support/properties/settings';
 
 // runAsync against TestScheduler.run as the oracle, over generated marble
@@ -100,16 +100,8 @@ function build(
 }
 
 interface Seen {
-  notifications: Recorded[];
+  notifications: unknown;
   subscriptions: unknown[][];
-}
-
-function subscribeRecording(result: Observable<unknown>, now: () => number, into: Recorded[]): void {
-  result.subscribe({
-    next: (value) => into.push([now(), 'N', value]),
-    error: (error: unknown) => into.push([now(), 'E', normalize(error)]),
-    complete: () => into.push([now(), 'C', undefined]),
-  });
 }
 
 function withRun(c: Scenario, cleanupOf: CleanupOf): Seen {
@@ -119,9 +111,12 @@ function withRun(c: Scenario, cleanupOf: CleanupOf): Seen {
   scheduler.run((helpers) => {
     const built = build(helpers, c, cleanupOf);
     logged = built.logged;
-    subscribeRecording(built.result, () => scheduler.now(), notifications);
+    built.result.subscribe(recording(() => scheduler.now(), notifications));
   });
-  return { notifications, subscriptions: logged.map((observable) => observable.subscriptions) };
+  return {
+    notifications: normalize(notifications),
+    subscriptions: logged.map((observable) => observable.subscriptions),
+  };
 }
 
 async function withRunAsync(c: Scenario, cleanupOf: CleanupOf): Promise<Seen> {
@@ -131,9 +126,12 @@ async function withRunAsync(c: Scenario, cleanupOf: CleanupOf): Promise<Seen> {
   await runAsync(scheduler, (helpers: AsyncRunHelpers) => {
     const built = build(helpers, c, cleanupOf);
     logged = built.logged;
-    subscribeRecording(built.result, () => scheduler.now(), notifications);
+    built.result.subscribe(recording(() => scheduler.now(), notifications));
   });
-  return { notifications, subscriptions: logged.map((observable) => observable.subscriptions) };
+  return {
+    notifications: normalize(notifications),
+    subscriptions: logged.map((observable) => observable.subscriptions),
+  };
 }
 
 describe('runAsync against TestScheduler.run', () => {

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable, Observer } from 'rxjs';
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import { normalize } from './errors';
 
@@ -28,12 +28,17 @@ export function recordInVirtualTime<T>(build: (helpers: RunHelpers, now: () => n
   const notifications: Recorded[] = [];
   const now = (): number => scheduler.now();
   scheduler.run((helpers) => {
-    build(helpers, now).subscribe({
-      next: (value) => notifications.push([scheduler.now(), 'N', value]),
-      error: (error) => notifications.push([scheduler.now(), 'E', error]),
-      complete: () => notifications.push([scheduler.now(), 'C', undefined]),
-    });
+    build(helpers, now).subscribe(recording(now, notifications));
     helpers.flush();
   });
   return notifications;
+}
+
+/** An observer that records each notification into `into`, with the frame `now` reads. */
+export function recording(now: () => number, into: Recorded[]): Observer<unknown> {
+  return {
+    next: (value) => into.push([now(), 'N', value]),
+    error: (error: unknown) => into.push([now(), 'E', error]),
+    complete: () => into.push([now(), 'C', undefined]),
+  };
 }
