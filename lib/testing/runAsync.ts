@@ -159,6 +159,13 @@ export function runAsync<T>(
 /** One `runAsync`: RxJS's schedulers held in run mode, and the stepping. */
 class Run {
   private stepping: Promise<void> | undefined;
+  /**
+   * Resolves once the Promise jobs pending now, and those they queue, have
+   * all run: after one real macrotask. Node's own `setImmediate` (fake timers
+   * replace the global one), else a MessageChannel message, which fake timers
+   * leave alone.
+   */
+  private readonly drain = drainer();
   private readonly held: Delegates;
   private readonly helpers: AsyncRunHelpers;
   private readonly restoreState: () => void;
@@ -222,7 +229,7 @@ class Run {
       for (;;) {
         await this.flush();
         if (!outcome.pending()) break;
-        await drain();
+        await this.drain();
         this.check();
         if (outcome.pending() && this.idle()) {
           throw new Error(
@@ -283,7 +290,7 @@ class Run {
     let timerFrames = 0;
     for (;;) {
       this.check();
-      await drain();
+      await this.drain();
       this.check();
       if (fakeTimers !== undefined) await this.fireDue(fakeTimers);
       // Hot observables made since the last step start now, as flush starts them.
@@ -326,7 +333,7 @@ class Run {
     for (let pending = fakeTimers.getTimerCount(); pending > 0;) {
       fakeTimers.advanceTimersByTime(0);
       const left = fakeTimers.getTimerCount();
-      await drain();
+      await this.drain();
       this.check();
       fakeTimers.runAllTicks?.();
       pending = fakeTimers.getTimerCount();
@@ -429,27 +436,20 @@ type Channel = {
 };
 type NodeProcess = { getBuiltinModule?(id: string): unknown };
 
-/**
- * Resolves once the Promise jobs pending now, and those they queue, have all
- * run: after one real macrotask. Node's own `setImmediate` (fake timers
- * replace the global one), else a MessageChannel message, which fake timers
- * leave alone.
- */
-function drain(): Promise<void> {
+/** Picks, once per run, how {@link Run.drain} waits for one real macrotask. */
+function drainer(): () => Promise<void> {
   const process = (globalThis as { process?: NodeProcess }).process;
   const timers = process?.getBuiltinModule?.('node:timers') as NodeTimers | undefined;
-  return new Promise((resolve) => {
-    if (timers !== undefined) {
-      timers.setImmediate(resolve);
-      return;
-    }
-    const channel = new (globalThis as { MessageChannel: new () => Channel }).MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(undefined);
-  });
+  if (timers !== undefined) return () => new Promise((resolve) => timers.setImmediate(resolve));
+  return () =>
+    new Promise((resolve) => {
+      const channel = new (globalThis as { MessageChannel: new () => Channel }).MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(undefined);
+    });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
