@@ -32,7 +32,6 @@ declare global {
  */
 export const SCOPE_CLOSED: unique symbol = Symbol('scope closed');
 
-/** Anything that says when it is destroyed, such as Angular's `DestroyRef`. */
 /** Anything that says when it is destroyed, like Angular's `DestroyRef`. */
 export interface DestroyNotifier {
   /** Registers `callback` to run on destruction; may return a function that unregisters it. */
@@ -134,7 +133,25 @@ export function cancelScope(options?: CancelScopeOptions): CancelScope {
   if (owner !== undefined && typeof (owner as Partial<DestroyNotifier> | null)?.onDestroy !== 'function') {
     invalid('cancelScope', 'options.owner', 'an object with an onDestroy(callback) method', owner);
   }
-  return new Scope(owner);
+  return new Scope(owner, null, SCOPE_CLOSED);
+}
+
+/**
+ * What a scope can keep busy from its cancellation until every cleanup of it
+ * has settled, such as Angular's `PendingTasks`: `add()` starts a task and
+ * returns the function that ends it. Not exported from the package: the
+ * Angular entry's `injectCancelScope` passes one.
+ */
+export interface Busy {
+  add(): () => void;
+}
+
+/**
+ * {@link cancelScope}, closed with `reason` when `owner` is destroyed, and
+ * keeping `busy` busy while the cleanups of its cancellation run.
+ */
+export function busyScope(owner: DestroyNotifier, busy: Busy | null, reason: unknown): CancelScope {
+  return new Scope(owner, busy, reason);
 }
 
 // Runtimes without explicit resource management (older browsers) lack the
@@ -172,15 +189,19 @@ class Scope implements CancelScope, Waiter {
   /** Set by close(): who receives the cleanup failures. */
   private closing: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
   private unregisterOwner: (() => void) | null = null;
+  /** Ends the task of `busy` held since the cancellation (see busyScope). */
+  private idle: (() => void) | null = null;
+  private readonly busy: Busy | null;
 
-  constructor(owner: DestroyNotifier | undefined) {
+  constructor(owner: DestroyNotifier | undefined, busy: Busy | null, destroyed: unknown) {
+    this.busy = busy;
     // The runs are the scope's: adopter()'s walk goes on from them to it.
     belongsTo(this.runs, this);
     if (owner === undefined) return;
     const unregister = owner.onDestroy(() => {
       this.unregisterOwner = null;
       // Nobody awaits this close: its failures go to the unhandled path.
-      this.close().catch(reportUnhandledError);
+      this.close(destroyed).catch(reportUnhandledError);
     });
     if (typeof unregister === 'function') this.unregisterOwner = unregister as () => void;
   }
@@ -243,6 +264,8 @@ class Scope implements CancelScope, Waiter {
     if (this.isCancelled) return;
     this.isCancelled = true;
     if (reason.length > 0) this.reason = reason[0];
+    // Before the teardown: cleanups that settle during it end the task again.
+    if (this.busy !== null) this.idle = this.busy.add();
     this.controller?.abort(this.reason);
     this.runs.closed = true;
     teardownFor(this, [...this.runs]);
@@ -302,5 +325,8 @@ class Scope implements CancelScope, Waiter {
     } else {
       closing.reject(new CleanupError(failures, new CancelledError(this.reason)));
     }
+    const idle = this.idle;
+    this.idle = null;
+    idle?.();
   }
 }

@@ -9,6 +9,7 @@ import {
   type DestroyNotifier,
   type Exit,
 } from '../lib';
+import { busyScope } from '../lib/cancelScope';
 import { normalize } from '../test-support/errors';
 import { macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -288,5 +289,106 @@ describe('cancelScope owner registration', () => {
     await expect(scope.close()).resolves.toBeUndefined();
     destroy();
     expect(scope.cancelled).toBe(true);
+  });
+});
+
+// What rxjs-cancel/angular's injectCancelScope builds on (runtime-tests/
+// angular-entry.test.mjs shows it with Angular's own PendingTasks): a scope
+// that keeps something busy from its cancellation until its cleanups settle,
+// and that its owner's destruction closes with a reason of its own.
+describe(busyScope.name, () => {
+  /** A PendingTasks-like recorder: what is held now, and every add and end. */
+  function recorder() {
+    const busy = {
+      held: 0,
+      log: [] as string[],
+      add() {
+        busy.held++;
+        busy.log.push('add');
+        let ended = false;
+        return () => {
+          // Ended once: a second call would be a bug of the scope.
+          expect(ended).toBe(false);
+          ended = true;
+          busy.held--;
+          busy.log.push('end');
+        };
+      },
+    };
+    return busy;
+  }
+  function owner() {
+    let destroy = (): void => undefined;
+    return {
+      onDestroy: (callback: () => void) => {
+        destroy = callback;
+        return undefined;
+      },
+      destroy: () => destroy(),
+    };
+  }
+
+  it('holds a task from its cancellation until the last cleanup has settled, once', async () => {
+    const busy = recorder();
+    const log: string[] = [];
+    const scope = busyScope(owner(), busy, 'destroyed');
+    scope.run(worker('a', log, 10));
+    scope.run(worker('b', log, 30));
+    expect(busy.log).toEqual([]);
+    scope.cancel('stop');
+    scope.cancel('again');
+    expect(busy.held).toBe(1);
+    await sleep(20);
+    expect(log).toEqual(['a cancel', 'b cancel', 'a cleaned up']);
+    expect(busy.held).toBe(1);
+    await scope.close();
+    expect(log).toEqual(['a cancel', 'b cancel', 'a cleaned up', 'b cleaned up']);
+    expect(busy.log).toEqual(['add', 'end']);
+  });
+
+  it('with synchronous cleanups only, the task starts and ends within cancel()', () => {
+    const busy = recorder();
+    const scope = busyScope(owner(), busy, 'destroyed');
+    const seen: string[] = [];
+    scope.run(NEVER.pipe(finalizeCleanup(() => void seen.push(`cleanup, held ${busy.held}`))));
+    scope.cancel();
+    expect(seen).toEqual(['cleanup, held 1']);
+    expect(busy.log).toEqual(['add', 'end']);
+  });
+
+  it("its owner's destruction closes it with the reason given, and the task ends even when a cleanup fails", async () => {
+    const busy = recorder();
+    const destroyRef = owner();
+    const scope = busyScope(destroyRef, busy, 'destroyed');
+    const exits: Exit[] = [];
+    scope.run(
+      NEVER.pipe(
+        finalizeCleanup(async (exit) => {
+          exits.push(exit);
+          await sleep(5);
+          throw oops;
+        }),
+      ),
+    );
+    destroyRef.destroy();
+    expect(scope.cancelled).toBe(true);
+    expect(exits).toEqual([{ kind: 'cancel', reason: 'destroyed' }]);
+    expect(busy.held).toBe(1);
+    await sleep(20);
+    expect(busy.log).toEqual(['add', 'end']);
+    const [failure] = takeUnhandled() as [CleanupError];
+    expect(failure).toBeInstanceOf(CleanupError);
+    expect(failure.errors).toEqual([oops]);
+    expect((failure.cause as CancelledError).reason).toBe('destroyed');
+  });
+
+  it('close() that rejects with the failures ends the task first', async () => {
+    const busy = recorder();
+    const scope = busyScope(owner(), busy, 'destroyed');
+    scope.run(NEVER.pipe(finalizeCleanup(() => Promise.reject(oops))));
+    const closed = scope.close();
+    expect(busy.held).toBe(1);
+    await expect(closed).rejects.toBeInstanceOf(CleanupError);
+    expect(busy.log).toEqual(['add', 'end']);
   });
 });
