@@ -3,9 +3,9 @@ import { defineConfig } from 'tsdown';
 // dist/ keeps one module per source file (unbundle), in both formats, each
 // with its own declarations: .mjs + .d.mts for `import`, .cjs + .d.cts for
 // `require` (jest setups that run CommonJS on Node 20 still load the latter).
-// rxjs is a peer dependency and stays an import.
+// rxjs and @angular/core (rxjs-cancel/angular's) are peer dependencies and stay imports.
 export default defineConfig({
-  entry: ['lib/index.ts', 'lib/testing/index.ts'],
+  entry: ['lib/index.ts', 'lib/testing/index.ts', 'lib/angular/index.ts'],
   unbundle: true,
   format: ['esm', 'cjs'],
   platform: 'neutral',
@@ -15,5 +15,5 @@ export default defineConfig({
   clean: true,
   outDir: 'dist',
   tsconfig: 'tsconfig.build.json',
-  deps: { neverBundle: ['rxjs'] },
+  deps: { neverBundle: ['rxjs', /^@angular\//] },
 });

@@ -1,0 +1,104 @@
+import { assertInInjectionContext, DestroyRef, inject, PendingTasks, type Injector } from '@angular/core';
+import type { DestroyNotifier } from '../cancelScope';
+import { checkOptions, invalid } from '../core';
+
+/**
+ * The reason work tied to a `DestroyRef` is cancelled with when it is
+ * destroyed: what cleanups see as `exit.reason`. A registered symbol, so the
+ * ES module and CommonJS builds of this package share it.
+ */
+export const DESTROYED: unique symbol = Symbol.for('rxjs-cancel:destroyed');
+
+/** The options of {@link cancelUntilDestroyed} and {@link injectCancelScope}. */
+export interface AngularCancelOptions {
+  /**
+   * Where to find the `DestroyRef` (when none is given) and `PendingTasks`
+   * outside an injection context, as `toSignal` and `effect` take one: a
+   * component's `inject(Injector)` gives the component's `DestroyRef`.
+   */
+  readonly injector?: Injector;
+  /**
+   * Whether the cleanups of a cancellation hold an Angular `PendingTasks`
+   * task until they have settled, so that `ApplicationRef.whenStable()`, and
+   * server-side rendering with it, wait for them. Default: `true`.
+   */
+  readonly pendingTasks?: boolean;
+}
+
+/** What a cancellation tied to Angular needs: when to cancel, and what to keep busy meanwhile. */
+export interface Context {
+  /** The `DestroyRef`, as a notifier that calls back at once if it is destroyed already. */
+  readonly owner: Notifier;
+  readonly tasks: PendingTasks | null;
+}
+
+/**
+ * The one rule for both APIs. The `DestroyRef` is the one given, else the
+ * injector's, else the injection context's (outside one, Angular's own
+ * NG0203 error names `fn`, as `takeUntilDestroyed` does). `PendingTasks`
+ * comes from the injector, else from the injection context if the call is
+ * in one; with an explicit `DestroyRef` outside any, there is none to hold.
+ */
+export function contextOf(
+  fn: (...args: never[]) => unknown,
+  destroyRef: DestroyRef | undefined,
+  options: AngularCancelOptions | undefined,
+): Context {
+  const name = fn.name;
+  checkOptions(name, options);
+  const injector = options?.injector;
+  const wanted = options?.pendingTasks ?? true;
+  if (typeof wanted !== 'boolean') invalid(name, 'options.pendingTasks', 'a boolean', wanted);
+  if (injector !== undefined && typeof (injector as { get?: unknown } | null)?.get !== 'function') {
+    invalid(name, 'options.injector', 'an Injector', injector);
+  }
+  if (destroyRef !== undefined && typeof (destroyRef as Partial<DestroyRef> | null)?.onDestroy !== 'function') {
+    invalid(name, 'destroyRef', 'a DestroyRef', destroyRef);
+  }
+  if (destroyRef === undefined && injector === undefined) assertInInjectionContext(fn);
+  const ref = destroyRef ?? (injector === undefined ? inject(DestroyRef) : injector.get(DestroyRef));
+  let tasks: PendingTasks | null = null;
+  if (wanted) {
+    if (injector !== undefined) tasks = injector.get(PendingTasks);
+    else if (destroyRef === undefined) tasks = inject(PendingTasks);
+    else tasks = pendingTasksInContext();
+  }
+  return { owner: notifierOf(ref), tasks };
+}
+
+/** A {@link DestroyNotifier} whose registration returns what unregisters it, if anything. */
+interface Notifier extends DestroyNotifier {
+  onDestroy(callback: () => void): (() => void) | undefined;
+}
+
+/**
+ * `ref`, registering on which once it is destroyed calls back at once, as
+ * `takeUntilDestroyed` behaves (Angular 21 throws NG0911 on a destroyed
+ * view's `onDestroy`; 19 calls back; an injector throws).
+ */
+function notifierOf(ref: DestroyRef): Notifier {
+  return {
+    onDestroy(callback) {
+      // (`destroyed` is on DestroyRef from Angular 20 on; 19's view refs call back.)
+      if ((ref as { readonly destroyed?: unknown }).destroyed === true) {
+        callback();
+        return undefined;
+      }
+      return ref.onDestroy(callback);
+    },
+  };
+}
+
+/** `PendingTasks` from the injection context, or null outside one. */
+function pendingTasksInContext(): PendingTasks | null {
+  // Angular has no public "am I in an injection context?" (its
+  // isInInjectionContext is not exported), so this asks and reads the
+  // answer: outside one, inject() throws NG0203, which Angular numbers -203
+  // in development and production builds alike. Any other error is real.
+  try {
+    return inject(PendingTasks);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === -203) return null;
+    throw error;
+  }
+}
