@@ -6,14 +6,18 @@
 //   3. A consumer project installs the tarball and type-checks an example
 //      under strict settings with skipLibCheck off, for NodeNext (ESM and
 //      CommonJS) and Bundler resolution on lib ES2022 + DOM, and on ESNext
-//      with `await using`.
+//      with `await using`; and an Angular component and service with the
+//      compiler options of an Angular CLI workspace.
 //   4. Both formats of each entry load in Node and export the same names.
 //   5. rxjs-cancel/testing runs a marble test with a Promise cleanup, in both formats.
 //   6. With both builds loaded in one process, instanceof holds across them.
+//   7. Without Angular: the main and testing entries never load @angular/*,
+//      which is an optional peer dependency only, and an app that installs
+//      the package with rxjs alone gets no Angular and loads both formats.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -39,7 +43,7 @@ try {
   const allowed = /^(dist\/.+\.(mjs|js|d\.mts|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
   const unexpected = packed.files.map((file) => file.path).filter((path) => !allowed.test(path));
   if (unexpected.length > 0) fail(`the tarball holds files users do not need: ${unexpected.join(', ')}`);
-  const entries = ['index', 'testing/index'];
+  const entries = ['index', 'testing/index', 'angular/index'];
   const builds = entries.flatMap((entry) => ['mjs', 'js', 'd.mts', 'd.ts'].map((ext) => `dist/${entry}.${ext}`));
   for (const needed of [...builds, 'CHANGELOG.md']) {
     if (!packed.files.some((file) => file.path === needed)) fail(`the tarball lacks ${needed}`);
@@ -59,8 +63,9 @@ try {
   // resolves the package's `require` branch and its .d.ts declarations.
   cpSync(join(consumer, 'esm.mts'), join(consumer, 'cjs.cts'));
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  const rxjs = JSON.parse(run('npm', ['ls', 'rxjs', '--json', '--depth=0'])).dependencies.rxjs.version;
-  run('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball, `rxjs@${rxjs}`], consumer);
+  const installed = JSON.parse(run('npm', ['ls', 'rxjs', '@angular/core', '--json', '--depth=0'])).dependencies;
+  const peers = [`rxjs@${installed.rxjs.version}`, `@angular/core@${installed['@angular/core'].version}`];
+  run('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball, ...peers], consumer);
   for (const config of readdirSync(consumer).filter((name) => /^tsconfig\..+\.json$/.test(name))) {
     run(bin('tsc'), ['-p', join(consumer, config)]);
     step(`consumer type-checks with ${config}`);
@@ -68,7 +73,7 @@ try {
 
   // 4. Both formats at run time, for each entry point.
   const names = (code, type) => run('node', ['--input-type', type, '-e', code], consumer).trim();
-  for (const entry of ['rxjs-cancel', 'rxjs-cancel/testing']) {
+  for (const entry of ['rxjs-cancel', 'rxjs-cancel/testing', 'rxjs-cancel/angular']) {
     const fromRequire = names(`console.log(Object.keys(require('${entry}')).sort().join())`, 'commonjs');
     const fromImport = names(
       `const m = await import('${entry}'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join())`,
@@ -131,10 +136,49 @@ try {
   );
   if (crossed !== 'ok') fail(`instanceof fails between the ESM and CommonJS builds for: ${crossed}`);
   step("both builds in one process: every error class is the other build's for instanceof");
+
+  // 7. The package without Angular.
+  for (const entry of ['index', 'testing/index']) {
+    for (const ext of ['mjs', 'js']) {
+      const angular = modulesLoadedBy(join(root, 'dist', `${entry}.${ext}`)).filter((id) => id.startsWith('@angular/'));
+      if (angular.length > 0) fail(`dist/${entry}.${ext} loads ${angular.join(', ')}`);
+    }
+  }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const angularPeers = Object.keys(manifest.peerDependencies).filter((name) => name.startsWith('@angular/'));
+  if (manifest.dependencies !== undefined) fail('the package has dependencies: it should have peers only');
+  for (const name of angularPeers) {
+    if (manifest.peerDependenciesMeta?.[name]?.optional !== true) fail(`the peer dependency ${name} is not optional`);
+  }
+  const plain = join(work, 'plain');
+  mkdirSync(plain);
+  writeFileSync(join(plain, 'package.json'), JSON.stringify({ name: 'plain', private: true }));
+  run('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball, `rxjs@${installed.rxjs.version}`], plain);
+  if (existsSync(join(plain, 'node_modules', '@angular')))
+    fail('installing the package with rxjs alone installed Angular');
+  run('node', ['--input-type', 'commonjs', '-e', `require('rxjs-cancel'); require('rxjs-cancel/testing')`], plain);
+  run(
+    'node',
+    ['--input-type', 'module', '-e', `await import('rxjs-cancel'); await import('rxjs-cancel/testing')`],
+    plain,
+  );
+  step(`without Angular: the main and testing entries load no @angular/* (${angularPeers.join(', ')}: optional peer)`);
 } catch (error) {
   if (!(error instanceof CheckFailed)) throw error;
   console.error(`check-package: ${error.message}`);
   process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** The bare module ids (packages) that `file` and the package's own modules it imports load, transitively. */
+function modulesLoadedBy(file, seen = new Set()) {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  // (Doc comments, which tsdown keeps, show imports in their examples.)
+  const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const ids = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map(
+    (match) => match[1],
+  );
+  return ids.flatMap((id) => (id.startsWith('.') ? modulesLoadedBy(resolve(dirname(file), id), seen) : [id]));
 }

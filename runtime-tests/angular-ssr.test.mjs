@@ -1,0 +1,88 @@
+// rxjs-cancel/angular under server-side rendering: a real standalone,
+// zoneless component rendered to HTML by platform-server's renderApplication.
+// Whether Angular waited for a cleanup shows in the HTML itself: the cleanup
+// writes the state the template renders. Run by `npm run test:angular`
+// (scripts/angular-matrix.mjs), against the built package.
+import '@angular/compiler';
+import * as core from '@angular/core';
+import { Component, signal } from '@angular/core';
+import { bootstrapApplication } from '@angular/platform-browser';
+import { provideServerRendering, renderApplication } from '@angular/platform-server';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NEVER } from 'rxjs';
+import { finalizeCleanup } from 'rxjs-cancel';
+import { cancelUntilDestroyed, DESTROYED, injectCancelScope } from 'rxjs-cancel/angular';
+
+const provideZoneless = core.provideZonelessChangeDetection ?? core.provideExperimentalZonelessChangeDetection;
+
+/** Renders `component` (selector `app-root`) on the server, as an SSR handler does. */
+function render(component) {
+  const config = { providers: [provideServerRendering(), provideZoneless()] };
+  return renderApplication((context) => bootstrapApplication(component, config, context), {
+    document: '<html><head></head><body><app-root></app-root></body></html>',
+    url: '/',
+  });
+}
+
+/**
+ * A component whose search is cancelled while the page renders (superseded);
+ * its cleanup saves a draft, asynchronously, and the page shows the state.
+ */
+function searchPage(options) {
+  return Component({ selector: 'app-root', template: '<p>{{ state() }}</p>' })(
+    class {
+      scope = injectCancelScope(options);
+      state = signal('searching');
+      constructor() {
+        this.scope.run(
+          NEVER.pipe(
+            finalizeCleanup(async (exit) => {
+              await sleep(30);
+              this.state.set(`draft saved (${exit.reason})`);
+            }),
+          ),
+        );
+        this.scope.cancel('superseded');
+      }
+    },
+  );
+}
+
+test('renderApplication waits for the cleanups of a scope cancelled during the render: the HTML shows what they wrote', async () => {
+  const html = await render(searchPage());
+  assert.match(html, /<p>draft saved \(superseded\)<\/p>/);
+});
+
+test('with pendingTasks: false it does not: the HTML is what the page showed before the cleanup ended', async () => {
+  const html = await render(searchPage({ pendingTasks: false }));
+  assert.match(html, /<p>searching<\/p>/);
+  await sleep(50);
+});
+
+test('cancelUntilDestroyed on the server: a cleanup that the destroy after the render starts runs after the HTML is returned (the documented limit)', async () => {
+  const events = [];
+  const Page = Component({ selector: 'app-root', template: '<p>page</p>' })(
+    class {
+      constructor() {
+        NEVER.pipe(
+          finalizeCleanup(async (exit) => {
+            events.push(`cleanup started (${exit.reason === DESTROYED ? 'DESTROYED' : String(exit.reason)})`);
+            await sleep(20);
+            events.push('cleanup done');
+          }),
+          cancelUntilDestroyed(),
+        ).subscribe({ complete: () => events.push('complete') });
+      }
+    },
+  );
+  const html = await render(Page);
+  events.push('HTML returned');
+  assert.match(html, /<p>page<\/p>/);
+  // Angular destroys a rendered app after serializing it, and awaits nothing
+  // then: the cleanup started at that destroy, and ends after the HTML.
+  assert.deepEqual(events, ['cleanup started (DESTROYED)', 'HTML returned']);
+  await sleep(40);
+  assert.deepEqual(events, ['cleanup started (DESTROYED)', 'HTML returned', 'cleanup done', 'complete']);
+});
