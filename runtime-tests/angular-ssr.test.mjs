@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NEVER } from 'rxjs';
 import { finalizeCleanup } from 'rxjs-cancel';
-import { cancelUntilDestroyed, DESTROYED, injectCancelScope } from 'rxjs-cancel/angular';
+import { cancelUntilDestroyed, DESTROYED, injectCancelScope, whenCleanupsSettled } from 'rxjs-cancel/angular';
 
 const provideZoneless = core.provideZonelessChangeDetection ?? core.provideExperimentalZonelessChangeDetection;
 
@@ -61,28 +61,55 @@ test('with pendingTasks: false it does not: the HTML is what the page showed bef
   await sleep(50);
 });
 
-test('cancelUntilDestroyed on the server: a cleanup that the destroy after the render starts runs after the HTML is returned (the documented limit)', async () => {
-  const events = [];
-  const Page = Component({ selector: 'app-root', template: '<p>page</p>' })(
+/** A page whose work is cancelled by the app's destruction after the render; its cleanup takes `ms`. */
+function pageCleanedUpOnDestroy(events, name, ms) {
+  return Component({ selector: 'app-root', template: `<p>${name}</p>` })(
     class {
       constructor() {
         NEVER.pipe(
           finalizeCleanup(async (exit) => {
-            events.push(`cleanup started (${exit.reason === DESTROYED ? 'DESTROYED' : String(exit.reason)})`);
-            await sleep(20);
-            events.push('cleanup done');
+            events.push(`${name}: cleanup started (${exit.reason === DESTROYED ? 'DESTROYED' : String(exit.reason)})`);
+            await sleep(ms);
+            events.push(`${name}: cleanup done`);
           }),
           cancelUntilDestroyed(),
-        ).subscribe({ complete: () => events.push('complete') });
+        ).subscribe({ complete: () => events.push(`${name}: complete`) });
       }
     },
   );
-  const html = await render(Page);
+}
+
+test('the destroy after the render: renderApplication does not wait for the cleanups it starts, whenCleanupsSettled() does', async () => {
+  const events = [];
+  const html = await render(pageCleanedUpOnDestroy(events, 'page', 20));
   events.push('HTML returned');
   assert.match(html, /<p>page<\/p>/);
   // Angular destroys a rendered app after serializing it, and awaits nothing
   // then: the cleanup started at that destroy, and ends after the HTML.
-  assert.deepEqual(events, ['cleanup started (DESTROYED)', 'HTML returned']);
-  await sleep(40);
-  assert.deepEqual(events, ['cleanup started (DESTROYED)', 'HTML returned', 'cleanup done', 'complete']);
+  assert.deepEqual(events, ['page: cleanup started (DESTROYED)', 'HTML returned']);
+  await whenCleanupsSettled();
+  events.push('settled');
+  assert.deepEqual(events, [
+    'page: cleanup started (DESTROYED)',
+    'HTML returned',
+    'page: cleanup done',
+    'page: complete',
+    'settled',
+  ]);
+});
+
+test('whenCleanupsSettled() waits for the cleanups of every app in the process, and resolves at once when none runs', async () => {
+  const events = [];
+  const [a, b] = await Promise.all([
+    render(pageCleanedUpOnDestroy(events, 'a', 40)),
+    render(pageCleanedUpOnDestroy(events, 'b', 10)),
+  ]);
+  assert.match(a, /<p>a<\/p>/);
+  assert.match(b, /<p>b<\/p>/);
+  await whenCleanupsSettled();
+  assert.deepEqual(events.filter((event) => event.endsWith('done')).sort(), ['a: cleanup done', 'b: cleanup done']);
+  let resolved = false;
+  void whenCleanupsSettled().then(() => (resolved = true));
+  await Promise.resolve();
+  assert.equal(resolved, true);
 });

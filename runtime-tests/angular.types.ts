@@ -12,7 +12,13 @@ cancelScope({ owner: destroyRef });
 import type { Injector } from '@angular/core';
 import { interval, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import type { CancelScope } from 'rxjs-cancel';
-import { cancelUntilDestroyed, DESTROYED, injectCancelScope, type AngularCancelOptions } from 'rxjs-cancel/angular';
+import {
+  cancelUntilDestroyed,
+  DESTROYED,
+  injectCancelScope,
+  whenCleanupsSettled,
+  type AngularCancelOptions,
+} from 'rxjs-cancel/angular';
 
 declare const injector: Injector;
 // The operator keeps the source's type, as takeUntilDestroyed does.
@@ -35,3 +41,4 @@ cancelUntilDestroyed({ injector });
 // @ts-expect-error pendingTasks is a boolean
 injectCancelScope({ pendingTasks: 'no' });
 void notDestroyed;
+expectTypeOf(whenCleanupsSettled()).toEqualTypeOf<Promise<void>>();

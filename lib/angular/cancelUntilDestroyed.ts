@@ -1,5 +1,6 @@
-import type { DestroyRef, PendingTasks } from '@angular/core';
+import type { DestroyRef } from '@angular/core';
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import type { Busy } from '../cancelScope';
 import { CANCEL, hooks, Link, toTrigger, watchTrigger, type Hooks, type Trigger } from '../core';
 import { contextOf, DESTROYED, type AngularCancelOptions } from './context';
 
@@ -66,6 +67,7 @@ import { contextOf, DESTROYED, type AngularCancelOptions } from './context';
  * ```
  *
  * @see {@link injectCancelScope}
+ * @see {@link whenCleanupsSettled}
  * @param destroyRef The `DestroyRef` whose destruction cancels; default:
  * the injection context's (or `options.injector`'s).
  * @param options `injector` and `pendingTasks`.
@@ -77,7 +79,7 @@ export function cancelUntilDestroyed<T>(
   destroyRef?: DestroyRef,
   options?: AngularCancelOptions,
 ): MonoTypeOperatorFunction<T> {
-  const { owner, tasks } = contextOf(cancelUntilDestroyed, destroyRef, options);
+  const { owner, busy } = contextOf(cancelUntilDestroyed, destroyRef, options);
   const destroyed = new Observable<typeof DESTROYED>((subscriber) =>
     owner.onDestroy(() => {
       subscriber.next(DESTROYED);
@@ -86,14 +88,14 @@ export function cancelUntilDestroyed<T>(
   const trigger = toTrigger('cancelUntilDestroyed', 'destroyRef', destroyed);
   return (source) =>
     new Observable<T>((destination) => {
-      new Link(destination, HOOKS as Hooks<T, State>, { trigger, tasks, idle: null }).open(source);
+      new Link(destination, HOOKS as Hooks<T, State>, { trigger, busy, idle: null }).open(source);
     });
 }
 
-/** One subscription's: the settings, and the PendingTasks task held since the destroy. */
+/** One subscription's: the settings, and what ends the task held since the destroy. */
 interface State {
   readonly trigger: Trigger;
-  readonly tasks: PendingTasks | null;
+  readonly busy: Busy;
   idle: (() => void) | null;
 }
 
@@ -106,7 +108,7 @@ const HOOKS: Hooks<unknown, State> = hooks<unknown, State>({
     // (The trigger is let go when the link ends: it fires only while live.)
     const { state } = link;
     // Taken before the teardown: a cleanup that settles in it ends the task again.
-    if (state.tasks !== null) state.idle = state.tasks.add();
+    state.idle = state.busy.add();
     link.stop(CANCEL, reason);
   },
   report(link, destination, failures) {

@@ -1,6 +1,7 @@
 import { assertInInjectionContext, DestroyRef, inject, PendingTasks, type Injector } from '@angular/core';
-import type { DestroyNotifier } from '../cancelScope';
+import type { Busy, DestroyNotifier } from '../cancelScope';
 import { checkOptions, invalid } from '../core';
+import { busyOf } from './whenCleanupsSettled';
 
 /**
  * The reason work tied to a `DestroyRef` is cancelled with when it is
@@ -29,7 +30,8 @@ export interface AngularCancelOptions {
 export interface Context {
   /** The `DestroyRef`, as a notifier that calls back at once if it is destroyed already. */
   readonly owner: Notifier;
-  readonly tasks: PendingTasks | null;
+  /** What the cleanups of a cancellation keep busy: `PendingTasks`, if any, and whenCleanupsSettled's count. */
+  readonly busy: Busy;
 }
 
 /**
@@ -63,7 +65,7 @@ export function contextOf(
     else if (destroyRef === undefined) tasks = inject(PendingTasks);
     else tasks = pendingTasksInContext();
   }
-  return { owner: notifierOf(ref), tasks };
+  return { owner: notifierOf(ref), busy: busyOf(tasks) };
 }
 
 /** A {@link DestroyNotifier} whose registration returns what unregisters it, if anything. */

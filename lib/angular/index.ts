@@ -10,3 +10,4 @@
 export { cancelUntilDestroyed } from './cancelUntilDestroyed';
 export { DESTROYED, type AngularCancelOptions } from './context';
 export { injectCancelScope } from './injectCancelScope';
+export { whenCleanupsSettled } from './whenCleanupsSettled';

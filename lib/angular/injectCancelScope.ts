@@ -53,10 +53,11 @@ import { contextOf, DESTROYED, type AngularCancelOptions } from './context';
  * ```
  *
  * @see {@link cancelUntilDestroyed}
+ * @see {@link whenCleanupsSettled}
  * @param options `injector` and `pendingTasks`.
  * @return A new, open scope that closes when the `DestroyRef` is destroyed.
  */
 export function injectCancelScope(options?: AngularCancelOptions): CancelScope {
-  const { owner, tasks } = contextOf(injectCancelScope, undefined, options);
-  return busyScope(owner, tasks, DESTROYED);
+  const { owner, busy } = contextOf(injectCancelScope, undefined, options);
+  return busyScope(owner, busy, DESTROYED);
 }

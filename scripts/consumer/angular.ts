@@ -5,7 +5,13 @@
 import { Component, DestroyRef, inject, Injectable, Injector, signal, type OnInit } from '@angular/core';
 import { interval, map, NEVER, Subject, type Observable } from 'rxjs';
 import { finalizeCleanup, type CancelScope, type Exit } from 'rxjs-cancel';
-import { cancelUntilDestroyed, DESTROYED, injectCancelScope, type AngularCancelOptions } from 'rxjs-cancel/angular';
+import {
+  cancelUntilDestroyed,
+  DESTROYED,
+  injectCancelScope,
+  whenCleanupsSettled,
+  type AngularCancelOptions,
+} from 'rxjs-cancel/angular';
 
 async function saveDraft(exit: Exit): Promise<void> {
   if (exit.kind === 'cancel' && exit.reason === DESTROYED) await Promise.resolve();
@@ -47,4 +53,11 @@ export class Clock implements OnInit {
   stop(): void {
     this.scope.cancel('user stopped');
   }
+}
+
+// A server's request handler: the page, once the destroy's cleanups have settled.
+export async function handle(render: () => Promise<string>): Promise<string> {
+  const html = await render();
+  await whenCleanupsSettled();
+  return html;
 }
