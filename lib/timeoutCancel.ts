@@ -191,7 +191,7 @@ interface Settings {
  * ```
  * source:    --a--b--c--d--e--      timeoutCancel(6)
  * cleanup:         ^-|              (a finalizeCleanup upstream, 2 frames)
- * result:    --a--b---#             (TimeoutError at frame 8: the deadline, then the cleanup)
+ * result:    --a--b--#              (TimeoutError at frame 8: the deadline, then the cleanup)
  * ```
  *
  * `timeoutCancel(5000)` is a *total* deadline counted from subscription: the
