@@ -64,7 +64,7 @@ export interface CancelScope {
    * Cancels everything running in the scope with `reason` (default
    * `SCOPE_CLOSED`), at once; cleanups go on. Cleanup failures go to the
    * `close()` promise if one was asked for before they settled, else to
-   * `config.onUnhandledError`.
+   * `config.onUnhandledError`, as the `CleanupError` `close()` would reject with.
    */
   cancel(reason?: unknown): void;
   /**
@@ -200,8 +200,10 @@ class Scope implements CancelScope, Waiter {
     if (owner === undefined) return;
     const unregister = owner.onDestroy(() => {
       this.unregisterOwner = null;
-      // Nobody awaits this close: its failures go to the unhandled path.
-      this.close(destroyed).catch(reportUnhandledError);
+      // A cancel, not a close(): nobody awaits it, so the failures go to the
+      // unhandled path unless some code asks close() for them before they
+      // settle (a close() here would hand them to both).
+      this.cancel(destroyed);
     });
     if (typeof unregister === 'function') this.unregisterOwner = unregister as () => void;
   }
@@ -318,12 +320,15 @@ class Scope implements CancelScope, Waiter {
     const failures = this.failures;
     const closing = this.closing;
     this.failures = null;
+    // The failures travel as close() would reject with them: one CleanupError
+    // whose cause says which cancellation they interrupted.
+    const error = failures === null ? null : new CleanupError(failures, new CancelledError(this.reason));
     if (closing === null) {
-      if (failures !== null) for (const failure of failures) reportUnhandledError(failure);
-    } else if (failures === null) {
+      if (error !== null) reportUnhandledError(error);
+    } else if (error === null) {
       closing.resolve();
     } else {
-      closing.reject(new CleanupError(failures, new CancelledError(this.reason)));
+      closing.reject(error);
     }
     const idle = this.idle;
     this.idle = null;

@@ -98,7 +98,7 @@ describe(cancelScope.name, () => {
     expect(scope.close()).toBe(scope.close());
   });
 
-  it('cancel() alone sends cleanup failures to config.onUnhandledError; a later close() does not repeat them', async () => {
+  it('cancel() alone sends cleanup failures to config.onUnhandledError, as the CleanupError close() gives; a later close() does not repeat them', async () => {
     const scope = cancelScope();
     scope.run(
       NEVER.pipe(
@@ -109,7 +109,7 @@ describe(cancelScope.name, () => {
     );
     scope.cancel('stop');
     await macrotask();
-    expect(takeUnhandled()).toEqual([oops]);
+    expect(normalize(takeUnhandled())).toEqual(normalize([new CleanupError([oops], new CancelledError('stop'))]));
     await expect(scope.close()).resolves.toBeUndefined();
   });
 
@@ -380,6 +380,18 @@ describe(busyScope.name, () => {
     expect(failure).toBeInstanceOf(CleanupError);
     expect(failure.errors).toEqual([oops]);
     expect((failure.cause as CancelledError).reason).toBe('destroyed');
+  });
+
+  it("a close() asked for during its owner's destruction gets the failures, and only it: they do not also go unhandled", async () => {
+    const destroyRef = owner();
+    const scope = busyScope(destroyRef, null, 'destroyed');
+    scope.run(NEVER.pipe(finalizeCleanup(() => sleep(5).then(() => Promise.reject(oops)))));
+    destroyRef.destroy();
+    // As an Angular DestroyRef hook registered after the scope's would.
+    const closed = scope.close();
+    await expect(closed).rejects.toBeInstanceOf(CleanupError);
+    await macrotask();
+    expect(takeUnhandled()).toEqual([]);
   });
 
   it('close() that rejects with the failures ends the task first', async () => {

@@ -1146,7 +1146,7 @@ describe('a scope owner whose unregister function throws', () => {
     await expect(scope.close()).rejects.toBe(await closing.catch((error: unknown) => error));
   });
 
-  it('with cancel() alone, the error goes to the unhandled path', async () => {
+  it('with cancel() alone, the error goes to the unhandled path, as close() would reject with it', async () => {
     const scope = cancelScope({
       owner: {
         onDestroy: () => () => {
@@ -1156,6 +1156,6 @@ describe('a scope owner whose unregister function throws', () => {
     });
     expect(() => scope.cancel()).not.toThrow();
     await macrotask();
-    expect(takeUnhandled()).toEqual([oops]);
+    expect(takeUnhandled()).toEqual([new CleanupError([oops], new CancelledError(SCOPE_CLOSED))]);
   });
 });
