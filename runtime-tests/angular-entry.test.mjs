@@ -5,16 +5,27 @@
 // (scripts/angular-matrix.mjs): `npm run test:angular`.
 import '@angular/compiler';
 import * as core from '@angular/core';
-import { ApplicationRef, Component, DestroyRef, inject, Injectable, Injector, signal } from '@angular/core';
-import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { AsyncPipe } from '@angular/common';
+import {
+  ApplicationRef,
+  Component,
+  DestroyRef,
+  inject,
+  Injectable,
+  Injector,
+  runInInjectionContext,
+  signal,
+} from '@angular/core';
+import { outputFromObservable, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { TestBed } from '@angular/core/testing';
 import { platformServerTesting, ServerTestingModule } from '@angular/platform-server/testing';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { interval, NEVER, Observable, Subject } from 'rxjs';
+import { interval, NEVER, Observable, of, Subject } from 'rxjs';
 import { CleanupError, finalizeCleanup } from 'rxjs-cancel';
-import { cancelUntilDestroyed, DESTROYED, injectCancelScope } from 'rxjs-cancel/angular';
+import { cancelUntilDestroyed, DESTROYED, injectCancelScope, whenCleanupsSettled } from 'rxjs-cancel/angular';
 
 // Zoneless change detection: `provideZonelessChangeDetection` from Angular
 // 20 on, `provideExperimentalZonelessChangeDetection` in 19.
@@ -114,6 +125,61 @@ describe('cancelUntilDestroyed', () => {
     await whenStable(events);
     assert.deepEqual(events, ['cleanup started: cancel DESTROYED', 'cleanup done', 'stable']);
     assert.equal(values.observed, false);
+  });
+
+  test('under the async pipe, which unsubscribes before the DestroyRef calls back: the cleanup still sees DESTROYED and is waited for', async () => {
+    configure();
+    const events = [];
+    const Reader = Component({ selector: 'app-piped', template: '{{ value$ | async }}', imports: [AsyncPipe] })(
+      class {
+        value$ = NEVER.pipe(slowCleanup(events), cancelUntilDestroyed());
+      },
+    );
+    const fixture = TestBed.createComponent(Reader);
+    await fixture.whenStable();
+    fixture.destroy();
+    await whenStable(events);
+    assert.deepEqual(events, ['cleanup started: cancel DESTROYED', 'cleanup done', 'stable']);
+  });
+
+  test('under outputFromObservable, which unsubscribes in an earlier onDestroy callback: the same', async () => {
+    configure();
+    const events = [];
+    const Child = Component({ selector: 'app-emitter', template: '', outputs: ['saved'] })(
+      class {
+        saved = outputFromObservable(NEVER.pipe(slowCleanup(events), cancelUntilDestroyed()));
+      },
+    );
+    const Parent = Component({
+      selector: 'app-emitter-parent',
+      template: '@if (shown()) { <app-emitter (saved)="0" /> }',
+      imports: [Child],
+    })(
+      class {
+        shown = signal(true);
+      },
+    );
+    const fixture = TestBed.createComponent(Parent);
+    await fixture.whenStable();
+    fixture.componentInstance.shown.set(false);
+    await whenStable(events);
+    assert.deepEqual(events, ['cleanup started: cancel DESTROYED', 'cleanup done', 'stable']);
+  });
+
+  test('an unsubscribe that is not a destroy is a plain one: UNSUBSCRIBED, nothing held', async () => {
+    configure();
+    const events = [];
+    const Host = Component({ selector: 'app-host-early', template: '' })(
+      class {
+        subscription = NEVER.pipe(slowCleanup(events), cancelUntilDestroyed()).subscribe();
+      },
+    );
+    const fixture = TestBed.createComponent(Host);
+    fixture.componentInstance.subscription.unsubscribe();
+    await whenStable(events);
+    assert.deepEqual(events, ['cleanup started: cancel Symbol(unsubscribed)', 'stable']);
+    await sleep(50);
+    fixture.destroy();
   });
 
   test('behaves as takeUntilDestroyed, except that the source is torn down before the downstream hears', async () => {
@@ -233,6 +299,87 @@ describe('cancelUntilDestroyed', () => {
     fixture.destroy();
     await whenStable(events);
     assert.deepEqual(events, ['cleanup started: cancel DESTROYED', 'cleanup done', 'complete', 'stable']);
+  });
+});
+
+describe('whenCleanupsSettled', () => {
+  test('waits for the cancellations under way when called, not for later ones', async () => {
+    configure();
+    const events = [];
+    const host = (selector, ms) =>
+      Component({ selector, template: '' })(
+        class {
+          constructor() {
+            NEVER.pipe(slowCleanup(events, ms), cancelUntilDestroyed()).subscribe();
+          }
+        },
+      );
+    const Short = host('app-short-cleanup', 30);
+    const Long = host('app-long-cleanup', 80);
+    TestBed.createComponent(Short).destroy();
+    const settled = whenCleanupsSettled().then(() => events.push('settled'));
+    await sleep(10);
+    TestBed.createComponent(Long).destroy(); // begun after the call
+    await settled;
+    assert.deepEqual(events, [
+      'cleanup started: cancel DESTROYED',
+      'cleanup started: cancel DESTROYED',
+      'cleanup done',
+      'settled',
+    ]);
+    await whenCleanupsSettled();
+    assert.equal(events.at(-1), 'cleanup done');
+  });
+
+  test('one build waits for the cleanups begun through the other (ES module and CommonJS in one process)', async () => {
+    configure();
+    const require = createRequire(import.meta.url);
+    const commonjs = { ...require('rxjs-cancel'), ...require('rxjs-cancel/angular') };
+    assert.notEqual(commonjs.cancelUntilDestroyed, cancelUntilDestroyed);
+    const events = [];
+    const Host = Component({ selector: 'app-commonjs', template: '' })(
+      class {
+        constructor() {
+          NEVER.pipe(
+            commonjs.finalizeCleanup(async () => {
+              await sleep(20);
+              events.push('cleanup done');
+            }),
+            commonjs.cancelUntilDestroyed(),
+          ).subscribe();
+        }
+      },
+    );
+    TestBed.createComponent(Host).destroy();
+    await whenCleanupsSettled();
+    events.push('settled');
+    assert.deepEqual(events, ['cleanup done', 'settled']);
+  });
+});
+
+describe('outside an application', () => {
+  test('an injector with no PendingTasks (Injector.create, a platform service): nothing to hold, and no error, as with takeUntilDestroyed', async () => {
+    const injector = Injector.create({ providers: [] });
+    const events = [];
+    runInInjectionContext(injector, () => {
+      of(1).pipe(takeUntilDestroyed()).subscribe();
+      NEVER.pipe(slowCleanup(events, 10), cancelUntilDestroyed()).subscribe({
+        complete: () => events.push('complete'),
+      });
+      injectCancelScope().run(NEVER.pipe(slowCleanup(events, 10)));
+    });
+    NEVER.pipe(slowCleanup(events, 10), cancelUntilDestroyed(undefined, { injector })).subscribe();
+    injector.destroy();
+    await whenCleanupsSettled();
+    assert.deepEqual(events, [
+      'cleanup started: cancel DESTROYED',
+      'cleanup started: cancel DESTROYED',
+      'cleanup started: cancel DESTROYED',
+      'cleanup done',
+      'complete',
+      'cleanup done',
+      'cleanup done',
+    ]);
   });
 });
 

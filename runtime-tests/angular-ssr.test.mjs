@@ -5,7 +5,8 @@
 // (scripts/angular-matrix.mjs), against the built package.
 import '@angular/compiler';
 import * as core from '@angular/core';
-import { Component, signal } from '@angular/core';
+import { AsyncPipe } from '@angular/common';
+import { Component, inject, PendingTasks, signal } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { provideServerRendering, renderApplication } from '@angular/platform-server';
 import assert from 'node:assert/strict';
@@ -108,8 +109,45 @@ test('whenCleanupsSettled() waits for the cleanups of every app in the process, 
   assert.match(b, /<p>b<\/p>/);
   await whenCleanupsSettled();
   assert.deepEqual(events.filter((event) => event.endsWith('done')).sort(), ['a: cleanup done', 'b: cleanup done']);
-  let resolved = false;
-  void whenCleanupsSettled().then(() => (resolved = true));
-  await Promise.resolve();
-  assert.equal(resolved, true);
+  // With none running, it resolves before the next macrotask.
+  const first = await Promise.race([
+    whenCleanupsSettled().then(() => 'settled'),
+    new Promise((resolve) => setImmediate(() => resolve('macrotask'))),
+  ]);
+  assert.equal(first, 'settled');
+});
+
+test('a child removed by @if while the page renders, its data shown with the async pipe: the HTML shows what its cleanup wrote', async () => {
+  const status = signal('editing');
+  const Editor = Component({ selector: 'app-editor', template: '{{ text$ | async }}', imports: [AsyncPipe] })(
+    class {
+      text$ = NEVER.pipe(
+        finalizeCleanup(async (exit) => {
+          await sleep(20);
+          status.set(`draft saved (${exit.reason === DESTROYED ? 'DESTROYED' : String(exit.reason)})`);
+        }),
+        cancelUntilDestroyed(),
+      );
+    },
+  );
+  const Page = Component({
+    selector: 'app-root',
+    template: '<p>{{ status() }}</p>@if (editing()) { <app-editor /> }',
+    imports: [Editor],
+  })(
+    class {
+      editing = signal(true);
+      status = status;
+      constructor() {
+        // The editor closes a moment into the render (a task, so the render waits for it).
+        const done = inject(PendingTasks).add();
+        setTimeout(() => {
+          this.editing.set(false);
+          done();
+        }, 5);
+      }
+    },
+  );
+  const html = await render(Page);
+  assert.match(html, /<p>draft saved \(DESTROYED\)<\/p>/);
 });

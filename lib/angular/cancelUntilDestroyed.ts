@@ -1,8 +1,7 @@
 import type { DestroyRef } from '@angular/core';
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import type { Busy } from '../cancelScope';
 import { CANCEL, hooks, Link, toTrigger, watchTrigger, type Hooks, type Trigger } from '../core';
-import { contextOf, DESTROYED, type AngularCancelOptions } from './context';
+import { contextOf, DESTROYED, type AngularCancelOptions, type Context } from './context';
 
 /**
  * Cancels the source when a `DestroyRef` is destroyed, waits for its
@@ -39,8 +38,17 @@ import { contextOf, DESTROYED, type AngularCancelOptions } from './context';
  * explicit `DestroyRef` outside an injection context and no injector, there
  * is none to hold.
  *
- * Nothing is held, and nothing is cancelled, when the source ends or the
- * downstream unsubscribes first.
+ * Where Angular unsubscribes as part of the destroy (the async pipe,
+ * `toSignal`, `outputFromObservable`, which unsubscribe before or beside
+ * the `DestroyRef`'s callbacks), that unsubscribe is the destroy: the same
+ * reason, the same task. Any other unsubscribe first is a plain one
+ * (`UNSUBSCRIBED`, nothing held), and a source that ends first ends it.
+ *
+ * It differs from `takeUntilDestroyed` in two more ways. Cleanups go
+ * upstream of it: a `finalizeCleanup` after it runs on the completion, and
+ * nothing waits for it. And an error that arrives after the destroy (a
+ * Promise that rejects once the component is gone) is not dropped: it
+ * reaches `config.onUnhandledError`.
  *
  * ## Example
  *
@@ -79,7 +87,8 @@ export function cancelUntilDestroyed<T>(
   destroyRef?: DestroyRef,
   options?: AngularCancelOptions,
 ): MonoTypeOperatorFunction<T> {
-  const { owner, busy } = contextOf(cancelUntilDestroyed, destroyRef, options);
+  const context = contextOf(cancelUntilDestroyed, destroyRef, options);
+  const { owner } = context;
   const destroyed = new Observable<typeof DESTROYED>((subscriber) =>
     owner.onDestroy(() => {
       subscriber.next(DESTROYED);
@@ -88,28 +97,32 @@ export function cancelUntilDestroyed<T>(
   const trigger = toTrigger('cancelUntilDestroyed', 'destroyRef', destroyed);
   return (source) =>
     new Observable<T>((destination) => {
-      new Link(destination, HOOKS as Hooks<T, State>, { trigger, busy, idle: null }).open(source);
+      new Link(destination, HOOKS as Hooks<T, State>, { trigger, context, idle: null }).open(source);
     });
 }
 
 /** One subscription's: the settings, and what ends the task held since the destroy. */
 interface State {
   readonly trigger: Trigger;
-  readonly busy: Busy;
+  readonly context: Context;
   idle: (() => void) | null;
 }
 
 const HOOKS: Hooks<unknown, State> = hooks<unknown, State>({
   start(link, source) {
+    // The downstream leaving is looked at (leave, below) before the link ends.
+    link.shield();
     watchTrigger(link, link.state.trigger);
     if (link.live) source.subscribe(link);
   },
-  fire(link, reason) {
-    // (The trigger is let go when the link ends: it fires only while live.)
-    const { state } = link;
-    // Taken before the teardown: a cleanup that settles in it ends the task again.
-    state.idle = state.busy.add();
-    link.stop(CANCEL, reason);
+  fire: destroy,
+  leave(link) {
+    // The async pipe, outputFromObservable and rxResource unsubscribe in
+    // their own ngOnDestroy or earlier onDestroy callbacks, before the
+    // DestroyRef tells this operator: the DestroyRef is destroyed by then,
+    // and that unsubscribe is the destroy, with its reason and its task.
+    // (Any other unsubscribe ends the link as usual, with UNSUBSCRIBED.)
+    if (link.state.context.owner.destroyed) destroy(link, DESTROYED);
   },
   report(link, destination, failures) {
     const { state } = link;
@@ -130,6 +143,15 @@ const HOOKS: Hooks<unknown, State> = hooks<unknown, State>({
     }
   },
 });
+
+/** The destroy: the upstream is cancelled with DESTROYED, and a task held until its cleanups settle. */
+function destroy(link: Link<unknown, State>, reason: unknown): void {
+  // (The trigger is let go when the link ends: it fires only while live.)
+  const { state } = link;
+  // Taken before the teardown: a cleanup that settles in it ends the task again.
+  state.idle = state.context.busy.add();
+  link.stop(CANCEL, reason);
+}
 
 function endTask(state: State): void {
   const idle = state.idle;

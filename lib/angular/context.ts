@@ -1,4 +1,11 @@
-import { assertInInjectionContext, DestroyRef, inject, PendingTasks, type Injector } from '@angular/core';
+import {
+  assertInInjectionContext,
+  ChangeDetectorRef,
+  DestroyRef,
+  inject,
+  PendingTasks,
+  type Injector,
+} from '@angular/core';
 import type { Busy, DestroyNotifier } from '../cancelScope';
 import { checkOptions, invalid } from '../core';
 import { busyOf } from './whenCleanupsSettled';
@@ -59,18 +66,40 @@ export function contextOf(
   }
   if (destroyRef === undefined && injector === undefined) assertInInjectionContext(fn);
   const ref = destroyRef ?? (injector === undefined ? inject(DestroyRef) : injector.get(DestroyRef));
+  // In a component or directive, its view: see Notifier.destroyed. (An
+  // explicit DestroyRef may be anyone's: its own `destroyed` alone counts.)
+  let view: ChangeDetectorRef | null = null;
+  if (destroyRef === undefined) {
+    view =
+      injector === undefined
+        ? inject(ChangeDetectorRef, { optional: true })
+        : injector.get(ChangeDetectorRef, null, { optional: true });
+  }
+  // PendingTasks is provided at an application's root: an injector outside
+  // any application (Injector.create, a platform-level service) has none,
+  // and then there is nothing to hold, as takeUntilDestroyed needs none.
   let tasks: PendingTasks | null = null;
   if (wanted) {
-    if (injector !== undefined) tasks = injector.get(PendingTasks);
-    else if (destroyRef === undefined) tasks = inject(PendingTasks);
+    if (injector !== undefined) tasks = injector.get(PendingTasks, null, { optional: true });
+    else if (destroyRef === undefined) tasks = inject(PendingTasks, { optional: true });
     else tasks = pendingTasksInContext();
   }
-  return { owner: notifierOf(ref), busy: busyOf(tasks) };
+  return { owner: notifierOf(ref, view), busy: busyOf(tasks) };
 }
 
 /** A {@link DestroyNotifier} whose registration returns what unregisters it, if anything. */
 interface Notifier extends DestroyNotifier {
   onDestroy(callback: () => void): (() => void) | undefined;
+  /**
+   * True once the `DestroyRef` is destroyed, and while it is being destroyed:
+   * Angular marks a view or an injector destroyed before it runs the
+   * `ngOnDestroy` of what it holds and its `onDestroy` callbacks. A
+   * component's `DestroyRef` is its host's view, though, destroyed only
+   * after the component's own view, whose pipes (the async pipe) unsubscribe
+   * first: so the component's view (its `ChangeDetectorRef`) being destroyed
+   * counts too.
+   */
+  readonly destroyed: boolean;
 }
 
 /**
@@ -78,15 +107,30 @@ interface Notifier extends DestroyNotifier {
  * `takeUntilDestroyed` behaves (Angular 21 throws NG0911 on a destroyed
  * view's `onDestroy`; 19 calls back; an injector throws).
  */
-function notifierOf(ref: DestroyRef): Notifier {
+function notifierOf(ref: DestroyRef, view: ChangeDetectorRef | null): Notifier {
   return {
     onDestroy(callback) {
-      // (`destroyed` is on DestroyRef from Angular 20 on; 19's view refs call back.)
+      // (`destroyed` is on every DestroyRef from Angular 20 on; 19's view refs call back.)
       if ((ref as { readonly destroyed?: unknown }).destroyed === true) {
         callback();
         return undefined;
       }
       return ref.onDestroy(callback);
+    },
+    get destroyed() {
+      // (A ChangeDetectorRef given by a view is a ViewRef, which says if it is destroyed.)
+      if ((view as { readonly destroyed?: unknown } | null)?.destroyed === true) return true;
+      const destroyed = (ref as { readonly destroyed?: unknown }).destroyed;
+      if (typeof destroyed === 'boolean') return destroyed;
+      // Angular 19's view DestroyRef has no `destroyed`, and calls a callback
+      // registered once it is destroyed at once: asked that way.
+      let called = false;
+      const unregister = ref.onDestroy(() => {
+        called = true;
+      });
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the callback, which a destroyed view calls at once
+      if (!called) unregister();
+      return called;
     },
   };
 }
@@ -98,7 +142,7 @@ function pendingTasksInContext(): PendingTasks | null {
   // answer: outside one, inject() throws NG0203, which Angular numbers -203
   // in development and production builds alike. Any other error is real.
   try {
-    return inject(PendingTasks);
+    return inject(PendingTasks, { optional: true });
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === -203) return null;
     throw error;

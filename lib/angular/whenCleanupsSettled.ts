@@ -2,16 +2,21 @@ import type { PendingTasks } from '@angular/core';
 import type { Busy } from '../cancelScope';
 
 /**
- * The cleanups of this entry's cancellations running now, in this process
- * (every app in it), and who waits for the count to reach zero.
+ * The cancellations of this entry whose cleanups run now, in this process
+ * (every app in it), each as a Promise that resolves when they have settled.
+ * It lives on `globalThis` under a registered symbol, as the core's ambient
+ * slot does, so that the ES module and CommonJS builds of this package, both
+ * loaded in one server, count into one set.
  */
-let running = 0;
-let waiting: (() => void)[] = [];
+const RUNNING_KEY = Symbol.for('rxjs-cancel.angular.running.v1');
+const running: Set<Promise<void>> = ((globalThis as Record<symbol, Set<Promise<void>> | undefined>)[RUNNING_KEY] ??=
+  new Set());
 
 /**
- * Resolves once every cleanup started by a cancellation of
- * {@link cancelUntilDestroyed} or {@link injectCancelScope} has settled, in
- * this process, across every app; at once if none runs.
+ * Resolves once the cleanups of every cancellation of
+ * {@link cancelUntilDestroyed} or {@link injectCancelScope} that runs when it
+ * is called have settled, in this process, across every app; at once if none
+ * runs.
  *
  * <span class="informal">What a server awaits before it lets go of a
  * request, since Angular awaits nothing when it destroys a rendered app.</span>
@@ -27,10 +32,12 @@ let waiting: (() => void)[] = [];
  * cleanups of work cancelled then run on after the HTML is returned. Where
  * the end of a request ends the process's work too (a serverless function
  * frozen once it has answered), or where a cleanup must finish before the
- * next step, await this after rendering. It does not wait for cleanups that
- * start after it was called once the count has reached zero, and it cannot
- * tell one request's cleanups from another's: it waits for all of them.
- * Failures are not its business: they go where the cancellation sends them.
+ * next step, await this after rendering. It waits for the cancellations
+ * under way when it is called, not for those that start later (so steady
+ * traffic does not hold a response back), but it cannot tell one request's
+ * from another's: it waits for every app's, and for ever for a cleanup that
+ * never settles. Failures are not its business: they go where the
+ * cancellation sends them.
  *
  * ## Example
  *
@@ -49,20 +56,25 @@ let waiting: (() => void)[] = [];
  * @return A Promise that resolves once no cleanup of this entry's cancellations runs.
  */
 export function whenCleanupsSettled(): Promise<void> {
-  if (running === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-  });
+  // (Promise.all takes the set as it is now.)
+  return Promise.all(running).then(nothing);
 }
 
+function nothing(): void {}
+
 /**
- * What a cancellation keeps busy while its cleanups run: the process-wide
- * count above, and an Angular `PendingTasks` task, if there is one to hold.
+ * What a cancellation keeps busy while its cleanups run: an entry in the
+ * process-wide set above, and an Angular `PendingTasks` task, if there is
+ * one to hold.
  */
 export function busyOf(tasks: PendingTasks | null): Busy {
   return {
     add() {
-      running++;
+      let settle!: () => void;
+      const settled = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      running.add(settled);
       const endTask = tasks === null ? null : tasks.add();
       let ended = false;
       return () => {
@@ -71,11 +83,8 @@ export function busyOf(tasks: PendingTasks | null): Busy {
         try {
           endTask?.();
         } finally {
-          if (--running === 0) {
-            const settled = waiting;
-            waiting = [];
-            for (const resolve of settled) resolve();
-          }
+          running.delete(settled);
+          settle();
         }
       };
     },
