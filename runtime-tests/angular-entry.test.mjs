@@ -329,6 +329,8 @@ describe('whenCleanupsSettled', () => {
     ]);
     await whenCleanupsSettled();
     assert.equal(events.at(-1), 'cleanup done');
+    // Nothing is kept once settled (the set both builds share, see whenCleanupsSettled.ts).
+    assert.equal(globalThis[Symbol.for('rxjs-cancel.angular.running.v1')].size, 0);
   });
 
   test('one build waits for the cleanups begun through the other (ES module and CommonJS in one process)', async () => {
