@@ -29,16 +29,26 @@ declare global {
 /**
  * The reason a cancel scope cancels its work with when `cancel()` or
  * `close()` is given none.
+ *
+ * @group Reasons
  */
 export const SCOPE_CLOSED: unique symbol = Symbol('scope closed');
 
-/** Anything that says when it is destroyed, like Angular's `DestroyRef`. */
+/**
+ * Anything that says when it is destroyed, like Angular's `DestroyRef`.
+ *
+ * @group Options and types
+ */
 export interface DestroyNotifier {
   /** Registers `callback` to run on destruction; may return a function that unregisters it. */
   onDestroy(callback: () => void): unknown;
 }
 
-/** The options of {@link cancelScope}. */
+/**
+ * The options of {@link cancelScope}.
+ *
+ * @group Options and types
+ */
 export interface CancelScopeOptions {
   /**
    * Closes the scope when its owner is destroyed: anything with
@@ -52,6 +62,8 @@ export interface CancelScopeOptions {
 /**
  * A scope that owns work: what it `run`s lives at most as long as the scope.
  * Closing it cancels what still runs and settles once every cleanup has.
+ *
+ * @group Options and types
  */
 export interface CancelScope {
   /**
@@ -124,6 +136,8 @@ export interface CancelScope {
  * @see {@link groupCancel}
  * @param options `owner`.
  * @return A new, open scope.
+ *
+ * @group Scopes
  */
 export function cancelScope(options?: CancelScopeOptions): CancelScope {
   checkOptions('cancelScope', options);

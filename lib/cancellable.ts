@@ -18,7 +18,11 @@ import { CancelledError } from './errors';
 
 const ONCANCEL = ['error', 'complete'] as const;
 
-/** The options of {@link cancellable}. */
+/**
+ * The options of {@link cancellable}.
+ *
+ * @group Options and types
+ */
 export interface CancellableOptions {
   /**
    * The reason the upstream is cancelled with, which its cleanups see as
@@ -92,6 +96,8 @@ export interface CancellableOptions {
  * @return A function that returns an Observable that mirrors the source until
  * the trigger fires, and then ends with a `CancelledError` (or completes) once
  * the source's cleanups have settled.
+ *
+ * @group Operators
  */
 export function cancellable<
   T,

@@ -8,6 +8,8 @@
  * listening. Cleanups see it as `{ kind: 'cancel', reason: UNSUBSCRIBED }`.
  *
  * It is a symbol so that it can never be mistaken for a reason a user gave.
+ *
+ * @group Reasons
  */
 export const UNSUBSCRIBED: unique symbol = Symbol('unsubscribed');
 
@@ -27,6 +29,8 @@ const CLEANUP_ERROR = Symbol.for('rxjs-cancel:CleanupError');
  * captured once when the operator is made, not the RxJS internals the cancel
  * fired through: capturing a stack on every cancel cost more than all the
  * rest of it.
+ *
+ * @group Errors
  */
 export class CancelledError extends Error {
   /** Always `'CancelledError'`. */
@@ -61,6 +65,8 @@ export class CancelledError extends Error {
  * cleanups ran for, if it was not a plain completion (the source's error, or
  * the {@link CancelledError} of a cancellation), much as Python chains an
  * exception raised in `finally` to the one that was in flight.
+ *
+ * @group Errors
  */
 export class CleanupError extends AggregateError {
   /** Always `'CleanupError'`. */

@@ -24,11 +24,17 @@ import {
  * errors; its values are ignored), an async iterable or a ReadableStream. Any
  * other return value is ignored, so `() => log.push('closed')` is fine at run
  * time (TypeScript asks for braces around it).
+ *
+ * @group Options and types
  */
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a cleanup may return nothing
 export type Cleanup = (exit: Exit) => void | ObservableInput<unknown>;
 
-/** The options of {@link finalizeCleanup}. */
+/**
+ * The options of {@link finalizeCleanup}.
+ *
+ * @group Options and types
+ */
 export interface FinalizeCleanupOptions {
   /**
    * The longest an asynchronous cleanup may run, in milliseconds. An overrun
@@ -108,6 +114,8 @@ export interface FinalizeCleanupOptions {
  * @param options `timeout` and `scheduler`.
  * @return A function that returns an Observable that mirrors the source, and
  * holds back its end until the cleanup has settled.
+ *
+ * @group Operators
  */
 export function finalizeCleanup<T>(cleanup: Cleanup, options?: FinalizeCleanupOptions): MonoTypeOperatorFunction<T> {
   const fn = 'finalizeCleanup';

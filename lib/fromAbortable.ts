@@ -57,6 +57,8 @@ import { CancelledError, describeValue } from './errors';
  * Promise or an ObservableInput.
  * @return An Observable of the work's result whose unsubscription aborts the
  * work's signal.
+ *
+ * @group Creation
  */
 export function fromAbortable<T>(work: (signal: AbortSignal) => ObservableInput<T>): Observable<T> {
   if (typeof work !== 'function') invalid('fromAbortable', 'work', 'a function', work);

@@ -23,6 +23,8 @@ const GROUP_ERROR = Symbol.for('rxjs-cancel:GroupError');
  * Python's `ExceptionGroup`: `errors` holds the first child failure, then any
  * errors other children raised while being cancelled, then any cleanup
  * failures. A child that was merely cancelled is not in it.
+ *
+ * @group Errors
  */
 export class GroupError extends AggregateError {
   /** Always `'GroupError'`. */
@@ -44,20 +46,34 @@ export class GroupError extends AggregateError {
   }
 }
 
-/** What groupCancel accepts: an array or a record (a plain object) of ObservableInputs. */
+/**
+ * What groupCancel accepts: an array or a record (a plain object) of ObservableInputs.
+ *
+ * @group Options and types
+ */
 export type GroupSources = readonly ObservableInput<unknown>[] | { readonly [key: string]: ObservableInput<unknown> };
 
-/** The values a group's children emit, in the shape of its sources: an array (or tuple) or a record. */
+/**
+ * The values a group's children emit, in the shape of its sources: an array (or tuple) or a record.
+ *
+ * @group Options and types
+ */
 export type GroupShape = readonly unknown[] | { readonly [key: string]: unknown };
 
 /**
  * The sources of a group whose children emit `V`: from them TypeScript infers
  * `V` child by child, as `forkJoin` does (a `.then` callback's return type
  * included), rather than checking each against `ObservableInput<unknown>`.
+ *
+ * @group Options and types
  */
 export type GroupInputs<V> = { readonly [K in keyof V]: ObservableInput<V[K]> };
 
-/** How one child of a settling group ended (`Promise.allSettled`'s shape, plus cancellation). */
+/**
+ * How one child of a settling group ended (`Promise.allSettled`'s shape, plus cancellation).
+ *
+ * @group Options and types
+ */
 export type SettledResult<T> =
   | {
       /** The child completed. */
@@ -78,7 +94,11 @@ export type SettledResult<T> =
       readonly reason: unknown;
     };
 
-/** The options of {@link groupCancel}. */
+/**
+ * The options of {@link groupCancel}.
+ *
+ * @group Options and types
+ */
 export interface GroupCancelOptions {
   /**
    * `'fail-fast'` (default, asyncio's `TaskGroup`): the first child error
@@ -98,11 +118,23 @@ export interface GroupCancelOptions {
   readonly concurrency?: number;
 }
 
-/** What a collecting group emits: each child's last value, in the shape of the sources. */
+/**
+ * What a collecting group emits: each child's last value, in the shape of the sources.
+ *
+ * @group Options and types
+ */
 export type GroupValues<S> = { -readonly [K in keyof S]: ObservedValueOf<S[K]> };
-/** What a settling group emits: how each child ended, in the shape of the sources. */
+/**
+ * What a settling group emits: how each child ended, in the shape of the sources.
+ *
+ * @group Options and types
+ */
 export type GroupSettled<S> = { -readonly [K in keyof S]: SettledResult<ObservedValueOf<S[K]>> };
-/** What a merging group emits: any child's values. */
+/**
+ * What a merging group emits: any child's values.
+ *
+ * @group Options and types
+ */
 export type GroupMerged<S> = S extends readonly unknown[] ? ObservedValueOf<S[number]> : ObservedValueOf<S[keyof S]>;
 
 /**
@@ -161,6 +193,8 @@ export type GroupMerged<S> = S extends readonly unknown[] ? ObservedValueOf<S[nu
  * @param sources An array or a record of ObservableInputs.
  * @param options `mode`, `output`, `concurrency`.
  * @return An Observable of the group's results (collect) or values (merge).
+ *
+ * @group Creation
  */
 export function groupCancel<V extends GroupShape>(
   sources: GroupInputs<V>,

@@ -15,6 +15,8 @@ import { CleanupError, UNSUBSCRIBED } from './errors';
 /**
  * The reason the losers of a {@link raceCancel} are cancelled with. Their
  * cleanups see `{ kind: 'cancel', reason: RACE_LOST }`.
+ *
+ * @group Reasons
  */
 export const RACE_LOST: unique symbol = Symbol('race lost');
 
@@ -51,6 +53,8 @@ export const RACE_LOST: unique symbol = Symbol('race lost');
  *
  * @param sources The ObservableInputs to race, as an array or as arguments.
  * @return An Observable of the winner's values.
+ *
+ * @group Creation
  */
 export function raceCancel<T extends readonly unknown[]>(sources: [...ObservableInputTuple<T>]): Observable<T[number]>;
 export function raceCancel<T extends readonly unknown[]>(

@@ -30,6 +30,8 @@ const SHIELD_RELEASED = Symbol.for('rxjs-cancel:ShieldReleased');
  *
  * Not an Error: a reason says why, it is never thrown, and capturing a stack
  * would cost more than the rest of the release.
+ *
+ * @group Reasons
  */
 export class ShieldReleased {
   constructor(
@@ -56,7 +58,11 @@ export class ShieldReleased {
   }
 }
 
-/** The options of {@link shieldUntil}. */
+/**
+ * The options of {@link shieldUntil}.
+ *
+ * @group Options and types
+ */
 export interface ShieldUntilOptions {
   /**
    * What a canceller of this package (`cancellable`, `timeoutCancel`, …) does
@@ -153,6 +159,8 @@ interface Settings {
  * @return A function that returns an Observable that mirrors the source, whose
  * subscription to the source outlives its subscriber until the source ends
  * or the release fires.
+ *
+ * @group Operators
  */
 export function shieldUntil<
   T,

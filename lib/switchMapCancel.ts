@@ -18,12 +18,18 @@ import { UNSUBSCRIBED } from './errors';
  * The reason an inner subscription of {@link switchMapCancel} is cancelled
  * with when a newer outer value supersedes it and no `options.reason` was
  * given. Its cleanups see `{ kind: 'cancel', reason: SUPERSEDED }`.
+ *
+ * @group Reasons
  */
 export const SUPERSEDED: unique symbol = Symbol('superseded');
 
 const ON_CLEANUP_ERROR = ['error', 'report'] as const;
 
-/** The options of {@link switchMapCancel}. */
+/**
+ * The options of {@link switchMapCancel}.
+ *
+ * @group Options and types
+ */
 export interface SwitchMapCancelOptions<T> {
   /**
    * The reason a superseded inner is cancelled with (what its cleanups see as
@@ -85,6 +91,8 @@ export interface SwitchMapCancelOptions<T> {
  * @param project Gives the inner ObservableInput for an outer value and its index.
  * @param options `reason`, `onCleanupError`.
  * @return An operator function with the inners' values.
+ *
+ * @group Operators
  */
 export function switchMapCancel<T, O extends ObservableInput<unknown>>(
   project: (value: T, index: number) => O,

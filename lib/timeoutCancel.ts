@@ -34,10 +34,18 @@ import {
 } from './core';
 import { brand, CancelledError, CleanupError, describeValue, isBranded, setCause } from './errors';
 
-/** Which deadline of `timeoutCancel` passed. */
+/**
+ * Which deadline of `timeoutCancel` passed.
+ *
+ * @group Options and types
+ */
 export type Deadline = 'total' | 'at' | 'first' | 'each';
 
-/** What `timeoutCancel` knows when a deadline passes: RxJS's `TimeoutInfo`, and which deadline it was. */
+/**
+ * What `timeoutCancel` knows when a deadline passes: RxJS's `TimeoutInfo`, and which deadline it was.
+ *
+ * @group Options and types
+ */
 export interface TimeoutCancelInfo<T = unknown, M = unknown> extends TimeoutInfo<T, M> {
   /** Which deadline passed. */
   readonly deadline: Deadline;
@@ -55,6 +63,8 @@ const DEADLINE_ERROR = Symbol.for('rxjs-cancel:DeadlineError');
  * from `CancelledError`. It is also the reason the source is cancelled with,
  * so a cleanup can tell a timeout from other cancels:
  * `exit.reason instanceof TimeoutError`.
+ *
+ * @group Errors
  */
 // The interface of the same name (below) makes it a TimeoutError to the type
 // checker; the prototype link below makes it one at run time.
@@ -101,6 +111,8 @@ export interface DeadlineError<T, M> extends TimeoutError<T, M> {
  * What a {@link TimeoutCancelConfig} must have at least one of: a config
  * without a deadline (`timeoutCancel({})`) would never time out, and is
  * refused by the types as at the call.
+ *
+ * @group Options and types
  */
 export type TimeoutCancelDeadline =
   | {
@@ -124,8 +136,11 @@ export type TimeoutCancelDeadline =
       readonly reschedule: ObservableInput<number | Date | null>;
     };
 
-/** The config of {@link timeoutCancel}: its deadlines, and what happens when one passes. */
-
+/**
+ * The config of {@link timeoutCancel}: its deadlines, and what happens when one passes.
+ *
+ * @group Options and types
+ */
 export interface TimeoutCancelConfig<T, O extends ObservableInput<unknown> = ObservableInput<never>, M = unknown> {
   /**
    * A deadline for the whole subscription, in milliseconds from subscribe
@@ -242,6 +257,8 @@ interface Settings {
  * @return A function that returns an Observable that mirrors the source until
  * a deadline passes, then ends, once the source has cleaned up, with a
  * DeadlineError, the fallback, or a completion.
+ *
+ * @group Operators
  */
 export function timeoutCancel<T>(total: number): MonoTypeOperatorFunction<T>;
 /**

@@ -13,7 +13,11 @@ import {
 } from './core';
 import { CancelledError, CleanupError, UNSUBSCRIBED } from './errors';
 
-/** The options of {@link firstValueFromCancel} and {@link lastValueFromCancel}. */
+/**
+ * The options of {@link firstValueFromCancel} and {@link lastValueFromCancel}.
+ *
+ * @group Options and types
+ */
 export interface ValueFromCancelOptions<D> {
   /**
    * Aborting it cancels the subscription (its cleanups see the signal's
@@ -49,6 +53,8 @@ export interface ValueFromCancelOptions<D> {
  * @param source The ObservableInput to take the first value of.
  * @param options `signal`, `defaultValue`.
  * @return A Promise of the first value.
+ *
+ * @group Promises
  */
 export function firstValueFromCancel<T, D = T>(
   source: ObservableInput<T>,
@@ -67,6 +73,8 @@ export function firstValueFromCancel<T, D = T>(
  * @param source The ObservableInput to take the last value of.
  * @param options `signal`, `defaultValue`.
  * @return A Promise of the last value.
+ *
+ * @group Promises
  */
 export function lastValueFromCancel<T, D = T>(
   source: ObservableInput<T>,

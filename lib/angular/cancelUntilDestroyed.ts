@@ -82,6 +82,8 @@ import { contextOf, DESTROYED, type AngularCancelOptions, type Context } from '.
  * @return A function that returns an Observable that mirrors the source
  * until the `DestroyRef` is destroyed, and then completes once the source's
  * cleanups have settled.
+ *
+ * @group Operators
  */
 export function cancelUntilDestroyed<T>(
   destroyRef?: DestroyRef,

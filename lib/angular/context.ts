@@ -14,10 +14,16 @@ import { busyOf } from './whenCleanupsSettled';
  * The reason work tied to a `DestroyRef` is cancelled with when it is
  * destroyed: what cleanups see as `exit.reason`. A registered symbol, so the
  * ES module and CommonJS builds of this package share it.
+ *
+ * @group Reasons
  */
 export const DESTROYED: unique symbol = Symbol.for('rxjs-cancel:destroyed');
 
-/** The options of {@link cancelUntilDestroyed} and {@link injectCancelScope}. */
+/**
+ * The options of {@link cancelUntilDestroyed} and {@link injectCancelScope}.
+ *
+ * @group Options and types
+ */
 export interface AngularCancelOptions {
   /**
    * Where to find the `DestroyRef` (when none is given) and `PendingTasks`

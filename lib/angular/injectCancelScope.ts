@@ -56,6 +56,8 @@ import { contextOf, DESTROYED, type AngularCancelOptions } from './context';
  * @see {@link whenCleanupsSettled}
  * @param options `injector` and `pendingTasks`.
  * @return A new, open scope that closes when the `DestroyRef` is destroyed.
+ *
+ * @group Scopes
  */
 export function injectCancelScope(options?: AngularCancelOptions): CancelScope {
   const { owner, busy } = contextOf(injectCancelScope, undefined, options);

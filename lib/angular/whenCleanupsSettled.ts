@@ -54,6 +54,8 @@ const running: Set<Promise<void>> = ((globalThis as Record<symbol, Set<Promise<v
  *
  * @see {@link injectCancelScope}
  * @return A Promise that resolves once no cleanup of this entry's cancellations runs.
+ *
+ * @group Scopes
  */
 export function whenCleanupsSettled(): Promise<void> {
   // (Promise.all takes the set as it is now.)

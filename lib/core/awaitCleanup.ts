@@ -10,6 +10,8 @@ const CLEANUP_TIMEOUT_ERROR = Symbol.for('rxjs-cancel:CleanupTimeoutError');
  * A cleanup that did not settle within `finalizeCleanup`'s `timeout`. Its
  * subscription is ended and this error takes its place among the cleanup
  * failures.
+ *
+ * @group Errors
  */
 export class CleanupTimeoutError extends Error {
   /** Always `'CleanupTimeoutError'`. */

@@ -1,6 +1,10 @@
 import { UNSUBSCRIBED } from '../errors';
 
-/** Why a subscription ended, as a cleanup (or a detached-work callback) sees it. */
+/**
+ * Why a subscription ended, as a cleanup (or a detached-work callback) sees it.
+ *
+ * @group Options and types
+ */
 export type Exit =
   | {
       /** The source completed. */

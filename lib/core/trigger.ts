@@ -51,6 +51,8 @@ export function toTrigger(fn: string, name: string, value: unknown, scheduler?: 
  * once; `cancellable('user pressed stop')` or `shieldUntil('5s')` is refused
  * here with this type's one property naming the mistake, and at run time with
  * a `TypeError`.
+ *
+ * @group Options and types
  */
 export type NotAString<S> = S extends string
   ? {

@@ -10,6 +10,8 @@ import { checkOptions, invalid } from '../core';
 /**
  * The fake-timer controls `runAsync` needs: Jest's `jest` and Vitest's `vi`
  * both have them, so `{ fakeTimers: jest }` or `{ fakeTimers: vi }`.
+ *
+ * @group Options and types
  */
 export interface FakeTimers {
   /** Moves the fake clock on and fires the timers that fall due, synchronously. */
@@ -23,7 +25,11 @@ export interface FakeTimers {
   runAllTicks?(): void;
 }
 
-/** Options of {@link runAsync}. */
+/**
+ * Options of {@link runAsync}.
+ *
+ * @group Options and types
+ */
 export interface RunAsyncOptions {
   /**
    * The fake timers the test installed (`jest` or `vi`): their clock is moved
@@ -34,7 +40,11 @@ export interface RunAsyncOptions {
   fakeTimers?: FakeTimers;
 }
 
-/** The helpers of `TestScheduler.run`, with a `flush` that steps as `runAsync` does. */
+/**
+ * The helpers of `TestScheduler.run`, with a `flush` that steps as `runAsync` does.
+ *
+ * @group Options and types
+ */
 export interface AsyncRunHelpers extends Omit<RunHelpers, 'flush'> {
   /**
    * Runs virtual time until nothing is scheduled and no fake timer is
@@ -118,6 +128,8 @@ let current: Run | undefined;
  * @returns What `callback` returned (or its Promise resolved to), once virtual time ran out and the expectations held.
  * @throws {TypeError} Synchronously, for a scheduler that is not a `TestScheduler`, a callback that is not a function, or `fakeTimers` missing while timers are faked (or given while they are not).
  * @throws {Error} Synchronously, when called inside `TestScheduler.run`.
+ *
+ * @group Testing
  */
 export function runAsync<T>(
   scheduler: TestScheduler,
