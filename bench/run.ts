@@ -4,7 +4,7 @@
 // npm run bench -- --only TEXT  only the rows whose name contains TEXT (and the A/A row)
 // npm run bench -- --check      exits 1 if a ratio misses its target by more than the run's A/A noise
 // npm run bench -- --json       also writes the figures to bench/results.json
-// npm run bench -- --readme     also writes the tables into README.md (between the bench markers)
+// npm run bench -- --write      also writes the tables into docs/performance.md (between the bench markers)
 // npm run bench -- --scaling    ns per child as N grows (bench/scaling.ts; --check applies)
 //
 // Every ratio compares two things measured in the same process, in
@@ -126,15 +126,15 @@ function misses(results: readonly Result[]): string[] {
   );
 }
 
-function writeReadme(text: string): void {
-  const file = join(__dirname, '..', 'README.md');
-  const readme = readFileSync(file, 'utf8');
+function writeTables(text: string): void {
+  const file = join(__dirname, '..', 'docs', 'performance.md');
+  const page = readFileSync(file, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`bench --readme: README.md has no ${start} … ${end} block`);
-  writeFileSync(file, `${readme.slice(0, from + start.length)}\n${text}\n${readme.slice(to)}`);
+  const from = page.indexOf(start);
+  const to = page.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`bench --write: docs/performance.md has no ${start} … ${end} block`);
+  writeFileSync(file, `${page.slice(0, from + start.length)}\n${text}\n${page.slice(to)}`);
   console.error(`wrote the tables into ${file}`);
 }
 
@@ -174,7 +174,7 @@ function main(): void {
     writeFileSync(file, JSON.stringify({ machine, date, modes: byMode }, null, 2) + '\n');
     console.error(`wrote ${file}`);
   }
-  if (flag('--readme')) writeReadme(text);
+  if (flag('--write')) writeTables(text);
   if (flag('--check')) {
     const missed = byMode.flatMap(({ mode, results }) => misses(results).map((m) => `${mode}: ${m}`));
     if (missed.length > 0) {
