@@ -145,7 +145,7 @@ interface Settings {
  * import { fromAbortable, shieldUntil } from 'rxjs-cancel';
  *
  * // Saving must not be cut short when the user navigates away, but give it 10 s at most.
- * const save$ = fromAbortable((signal) => fetch('/api/save', { method: 'POST', body, signal })).pipe(
+ * const save$ = fromAbortable((signal) => fetch('/api/save', { method: 'POST', body: draft, signal })).pipe(
  *   shieldUntil(10_000),
  * );
  * const subscription = save$.subscribe();
