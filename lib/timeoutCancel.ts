@@ -239,15 +239,15 @@ interface Settings {
  * import { of, TimeoutError } from 'rxjs';
  * import { finalizeCleanup, fromAbortable, timeoutCancel } from 'rxjs-cancel';
  *
- * fromAbortable((signal) => fetch('/api/slow', { signal }).then((r) => r.json()))
+ * fromAbortable((signal) => fetch('https://api.example.com/slow', { signal }).then((r) => r.json()))
  *   .pipe(
  *     finalizeCleanup((exit) => console.log(exit.kind, exit.kind === 'cancel' && exit.reason instanceof TimeoutError)),
- *     timeoutCancel({ total: 2000, with: () => of(cachedValue) }),
+ *     timeoutCancel({ total: 2000, with: () => of('from the cache') }),
  *   )
  *   .subscribe(console.log);
  * // results (the server takes longer than 2 s):
  * // cancel true        (the fetch is aborted)
- * // …cachedValue
+ * // from the cache
  * ```
  *
  * @see {@link cancellable}
