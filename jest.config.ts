@@ -16,16 +16,20 @@ const config: Config = {
   // not expect (test-support/unhandled.ts).
   setupFilesAfterEnv: ['<rootDir>/test-support/setup.ts'],
   restoreMocks: true,
-  ...(rxjsUnderTest === undefined
-    ? {}
-    : {
-        moduleNameMapper: {
+  moduleNameMapper: {
+    // The examples (and their test) import the package by name, as an app
+    // does: its sources, as tsconfig.json's paths say, never a built dist/.
+    '^rxjs-cancel$': '<rootDir>/lib/index.ts',
+    '^rxjs-cancel/testing$': '<rootDir>/lib/testing/index.ts',
+    ...(rxjsUnderTest === undefined
+      ? {}
+      : {
           '^rxjs$': `${rxjsUnderTest}/node_modules/rxjs`,
           // rxjs-cancel/testing sets run mode's providers, which only rxjs/internal exports.
           '^rxjs/internal/(.*)$': `${rxjsUnderTest}/node_modules/rxjs/dist/cjs/internal/$1`,
           '^rxjs/(.*)$': `${rxjsUnderTest}/node_modules/rxjs/$1`,
-        },
-      }),
+        }),
+  },
 };
 
 export default config;

@@ -3,14 +3,11 @@
 //
 // Prints what ../shared/reference/asyncio_patterns.py prints (1 to 12), then
 // what examples/reference/more_patterns.py prints (13 and 14), in the same
-// format, so the two can be read side by side.
-import { asyncScheduler } from 'rxjs';
+// format, so the two can be read side by side; a header first says what the
+// times mean.
+import './support/resolve-rxjs-cancel'; // first: 'rxjs-cancel' is lib/, not dist/
 import { morePatterns, patterns } from './index';
-import { runPattern } from './support/runPattern';
-import { scaledScheduler } from './support/scaledScheduler';
-
-/** Real milliseconds per unit of the reference's time. */
-const UNIT_MS = 100;
+import { runExample, UNIT_MS } from './support/timeline';
 
 async function main(args: readonly string[]): Promise<void> {
   const all = [...patterns, ...morePatterns];
@@ -22,11 +19,13 @@ async function main(args: readonly string[]): Promise<void> {
     }
     selected.add(number);
   }
-  for (const [index, pattern] of all.entries()) {
+  console.log(`(t=<N>: N units since the pattern started; one unit = ${UNIT_MS} ms, so t=3 is ${3 * UNIT_MS} ms)`);
+  for (const [index, example] of all.entries()) {
     const number = index + 1;
     if (selected.size > 0 && !selected.has(number)) continue;
-    console.log(`# ${number} ${pattern.name}`);
-    await runPattern(pattern, scaledScheduler(asyncScheduler, UNIT_MS), (line) => console.log(line));
+    console.log(`# ${number} ${example.name}`);
+    // The examples run on RxJS's default schedulers, in real time.
+    await runExample(example, (elapsedMs, message) => console.log(`t=${Math.round(elapsedMs / UNIT_MS)} ${message}`));
   }
 }
 

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runAsync } from 'rxjs-cancel/testing';
 import { morePatterns, patterns } from '../examples';
-import type { Pattern } from '../examples/support/pattern';
-import { runPattern } from '../examples/support/runPattern';
-import { runAsync } from '../lib/testing';
+import { runExample, UNIT_MS, type Example } from '../examples/support/timeline';
 import { testScheduler } from '../test-support/marbles';
 
 // The package's reference behaviour: what ../shared/reference/asyncio_patterns.py
@@ -26,11 +25,18 @@ function referenceSections(): { header: string; lines: string[] }[] {
   return sections;
 }
 
-/** Runs a pattern in virtual time (one unit = one frame) and returns what it printed. */
-async function runVirtually(index: number, list: readonly Pattern[] = patterns): Promise<string[]> {
-  const scheduler = testScheduler();
+/**
+ * Runs an example in virtual time and returns what it printed. The example
+ * times itself on RxJS's default schedulers, which runAsync makes virtual (one
+ * frame per millisecond) for as long as it runs: `timer(200)` is frame 200,
+ * printed `t=2`. A unit is printed unrounded, so an event one frame off (201)
+ * prints `t=2.01` and fails the comparison.
+ */
+async function runVirtually(index: number, list: readonly Example[] = patterns): Promise<string[]> {
   const printed: string[] = [];
-  await runAsync(scheduler, () => runPattern(list[index], scheduler, (line) => printed.push(line)));
+  await runAsync(testScheduler(), () =>
+    runExample(list[index], (elapsedMs, message) => printed.push(`t=${elapsedMs / UNIT_MS} ${message}`)),
+  );
   return printed;
 }
 
@@ -39,7 +45,7 @@ describe('the twelve asyncio patterns, in virtual time', () => {
 
   it('has one example per pattern of the reference, named as it is', () => {
     expect(sections.map((section) => section.header)).toEqual(
-      patterns.map((pattern, index) => `# ${index + 1} ${pattern.name}`),
+      patterns.map((example, index) => `# ${index + 1} ${example.name}`),
     );
   });
 
@@ -52,8 +58,8 @@ describe('the twelve asyncio patterns, in virtual time', () => {
 
   it('prints the whole reference file when all twelve run in order', async () => {
     const printed: string[] = [];
-    for (const [index, pattern] of patterns.entries()) {
-      printed.push(`# ${index + 1} ${pattern.name}`, ...(await runVirtually(index)));
+    for (const [index, example] of patterns.entries()) {
+      printed.push(`# ${index + 1} ${example.name}`, ...(await runVirtually(index)));
     }
     expect(printed.join('\n') + '\n').toBe(readFileSync(REFERENCE, 'utf8'));
   });
@@ -78,8 +84,8 @@ describe('two more patterns (typeahead, happy eyeballs), in virtual time', () =>
 
   it('print what the asyncio programs print, line for line, times included', async () => {
     const printed: string[] = [];
-    for (const [index, pattern] of morePatterns.entries()) {
-      printed.push(`# ${index + 13} ${pattern.name}`, ...(await runVirtually(index, morePatterns)));
+    for (const [index, example] of morePatterns.entries()) {
+      printed.push(`# ${index + 13} ${example.name}`, ...(await runVirtually(index, morePatterns)));
     }
     expect(printed.join('\n') + '\n').toBe(readFileSync(MORE, 'utf8'));
   });

@@ -1,27 +1,26 @@
-// 2. asyncio.wait_for: the 5-unit task is cancelled at its 2-unit deadline,
+// 2. asyncio.wait_for: the 500 ms task is cancelled at its 200 ms deadline,
 //    and the caller gets TimeoutError (RxJS's own class).
 import { catchError, defer, EMPTY, TimeoutError, timer } from 'rxjs';
-import { finalizeCleanup, timeoutCancel } from '../../lib';
-import type { Pattern } from '../support/pattern';
+import { finalizeCleanup, timeoutCancel } from 'rxjs-cancel';
+import { log } from '../support/timeline';
 
-export default {
-  name: 'p2_wait_for',
-  run({ scheduler, log }) {
-    const longTask = defer(() => {
-      log('task started');
-      return timer(5, scheduler);
-    }).pipe(
-      finalizeCleanup((exit) => {
-        if (exit.kind === 'cancel') log('task saw CancelledError');
-      }),
-    );
+export default function p2_wait_for() {
+  const longTask = defer(() => {
+    log('task started');
+    return timer(500); // await sleep(5)
+  }).pipe(
+    finalizeCleanup((exit) => {
+      // except asyncio.CancelledError:
+      if (exit.kind === 'cancel') log('task saw CancelledError');
+    }),
+  );
 
-    return longTask.pipe(
-      timeoutCancel({ total: 2, scheduler }),
-      catchError((error: unknown) => {
-        if (error instanceof TimeoutError) log('caller saw TimeoutError');
-        return EMPTY;
-      }),
-    );
-  },
-} satisfies Pattern;
+  return longTask.pipe(
+    timeoutCancel({ total: 200 }), // await asyncio.wait_for(long_task(), timeout=2 * UNIT)
+    catchError((error: unknown) => {
+      // except asyncio.TimeoutError:
+      if (error instanceof TimeoutError) log('caller saw TimeoutError');
+      return EMPTY;
+    }),
+  );
+}

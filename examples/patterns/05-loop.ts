@@ -1,28 +1,27 @@
 // 5. A long-running loop, stopped by cancellation between iterations.
 import { catchError, EMPTY, tap, timer } from 'rxjs';
-import { cancellable, finalizeCleanup } from '../../lib';
-import type { Pattern } from '../support/pattern';
+import { cancellable, finalizeCleanup } from 'rxjs-cancel';
+import { log } from '../support/timeline';
 
-export default {
-  name: 'p5_loop',
-  run({ scheduler, log }) {
-    let ticks = 0;
-    const loop = timer(0, 2, scheduler).pipe(
-      tap((i) => {
-        log(`tick ${i}`);
-        ticks = i + 1;
-      }),
-      finalizeCleanup((exit) => {
-        if (exit.kind === 'cancel') log(`loop stopped after ${ticks} ticks`);
-      }),
-    );
+export default function p5_loop() {
+  let ticks = 0;
+  // while True: log(f"tick {i}"); i += 1; await sleep(2)
+  const loop = timer(0, 200).pipe(
+    tap((i) => {
+      log(`tick ${i}`);
+      ticks = i + 1;
+    }),
+    finalizeCleanup((exit) => {
+      // except asyncio.CancelledError:
+      if (exit.kind === 'cancel') log(`loop stopped after ${ticks} ticks`);
+    }),
+  );
 
-    return loop.pipe(
-      cancellable(timer(5, scheduler)),
-      catchError(() => {
-        log('caller saw CancelledError');
-        return EMPTY;
-      }),
-    );
-  },
-} satisfies Pattern;
+  return loop.pipe(
+    cancellable(timer(500)), // await sleep(5); task.cancel()
+    catchError(() => {
+      log('caller saw CancelledError');
+      return EMPTY;
+    }),
+  );
+}

@@ -1,36 +1,38 @@
-// 11. asyncio.TaskGroup: one child fails at 1; its siblings are cancelled,
-//     their 1-unit cleanups run, and only then the group fails (t=2).
+// 11. asyncio.TaskGroup: one child fails after 100 ms; its siblings are
+//     cancelled, their 100 ms cleanups run, and only then the group fails.
 import { catchError, EMPTY, map, tap, timer } from 'rxjs';
-import { finalizeCleanup, groupCancel, GroupError } from '../../lib';
-import type { Pattern } from '../support/pattern';
+import { finalizeCleanup, groupCancel, GroupError } from 'rxjs-cancel';
+import { log } from '../support/timeline';
 
-export default {
-  name: 'p11_task_group',
-  run({ scheduler, log }) {
-    const failing = timer(1, scheduler).pipe(
-      map(() => {
-        log('failing raises');
-        throw new Error('boom');
+export default function p11_task_group() {
+  // async def failing(): await sleep(1); raise ValueError("boom")
+  const failing = timer(100).pipe(
+    map(() => {
+      log('failing raises');
+      throw new Error('boom');
+    }),
+  );
+
+  // async def sibling(name): await sleep(5)
+  const sibling = (name: string) =>
+    timer(500).pipe(
+      finalizeCleanup((exit) => {
+        // except asyncio.CancelledError: ... await sleep(1) ... raise
+        if (exit.kind !== 'cancel') return;
+        log(`${name} cancelled, cleaning up`);
+        return timer(100).pipe(tap({ complete: () => log(`${name} cleaned up`) }));
       }),
     );
 
-    const sibling = (name: string) =>
-      timer(5, scheduler).pipe(
-        finalizeCleanup((exit) => {
-          if (exit.kind !== 'cancel') return;
-          log(`${name} cancelled, cleaning up`);
-          return timer(1, scheduler).pipe(tap({ complete: () => log(`${name} cleaned up`) }));
-        }),
-      );
-
-    return groupCancel([failing, sibling('s1'), sibling('s2')]).pipe(
-      catchError((error: unknown) => {
-        if (error instanceof GroupError) {
-          const [first] = error.errors as Error[];
-          log(`caller saw ExceptionGroup of ${error.errors.length}: ${first.message}`);
-        }
-        return EMPTY;
-      }),
-    );
-  },
-} satisfies Pattern;
+  // async with asyncio.TaskGroup() as tg: tg.create_task(…) for each
+  return groupCancel([failing, sibling('s1'), sibling('s2')]).pipe(
+    catchError((error: unknown) => {
+      // except* ValueError as eg:
+      if (error instanceof GroupError) {
+        const [first] = error.errors as Error[];
+        log(`caller saw ExceptionGroup of ${error.errors.length}: ${first.message}`);
+      }
+      return EMPTY;
+    }),
+  );
+}

@@ -1,28 +1,27 @@
-// 12. asyncio.timeout(): the deadline at 2 cancels the body; the body's
-//     1-unit cleanup finishes before TimeoutError reaches the caller (t=3).
+// 12. asyncio.timeout(): the 200 ms deadline cancels the body; the body's
+//     100 ms cleanup finishes before TimeoutError reaches the caller.
 import { catchError, defer, EMPTY, tap, TimeoutError, timer } from 'rxjs';
-import { finalizeCleanup, timeoutCancel } from '../../lib';
-import type { Pattern } from '../support/pattern';
+import { finalizeCleanup, timeoutCancel } from 'rxjs-cancel';
+import { log } from '../support/timeline';
 
-export default {
-  name: 'p12_timeout_waits_for_cleanup',
-  run({ scheduler, log }) {
-    const body = defer(() => {
-      log('body started');
-      return timer(5, scheduler);
-    }).pipe(
-      finalizeCleanup(() => {
-        log('body cleanup started');
-        return timer(1, scheduler).pipe(tap({ complete: () => log('body cleanup done') }));
-      }),
-    );
+export default function p12_timeout_waits_for_cleanup() {
+  const body = defer(() => {
+    log('body started');
+    return timer(500); // await sleep(5)
+  }).pipe(
+    // finally: ... await sleep(1) ...
+    finalizeCleanup(() => {
+      log('body cleanup started');
+      return timer(100).pipe(tap({ complete: () => log('body cleanup done') }));
+    }),
+  );
 
-    return body.pipe(
-      timeoutCancel({ total: 2, scheduler }),
-      catchError((error: unknown) => {
-        if (error instanceof TimeoutError) log('caller saw TimeoutError');
-        return EMPTY;
-      }),
-    );
-  },
-} satisfies Pattern;
+  return body.pipe(
+    timeoutCancel({ total: 200 }), // async with asyncio.timeout(2 * UNIT):
+    catchError((error: unknown) => {
+      // except TimeoutError:
+      if (error instanceof TimeoutError) log('caller saw TimeoutError');
+      return EMPTY;
+    }),
+  );
+}
