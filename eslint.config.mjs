@@ -91,8 +91,8 @@ export default defineConfig(
   },
   {
     // Evaluated in the page by playwright.
-    files: ['runtime-tests/browser.test.mjs'],
-    languageOptions: { globals: { window: 'readonly' } },
+    files: ['runtime-tests/browser.test.mjs', 'runtime-tests/diagrams.test.mjs'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', Image: 'readonly' } },
   },
   prettier,
 );

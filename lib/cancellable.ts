@@ -51,6 +51,8 @@ export interface CancellableOptions {
  * result:   --a--b---#         (CancelledError, reason 'x', after the cleanup)
  * ```
  *
+ * ![cancellable, drawn from its marble test](../docs/diagrams/cancellable.svg)
+ *
  * The trigger is an `AbortSignal` (it fires when it aborts; an already-aborted
  * signal cancels at subscribe time and the source is then never subscribed)
  * or any ObservableInput (it fires on its first value; completing without a

@@ -63,6 +63,8 @@ export interface FinalizeCleanupOptions {
  * result:   --a--b---#              (CancelledError once the cleanup has settled)
  * ```
  *
+ * ![finalizeCleanup, drawn from its marble test](../docs/diagrams/finalizeCleanup.svg)
+ *
  * The cleanup runs exactly once, after the source's subscription has ended:
  * - on `complete` it gets `{ kind: 'complete' }`, and the downstream gets its
  *   `complete` only once the cleanup has settled (RxJS's `finalize` runs after

@@ -145,11 +145,13 @@ export type GroupMerged<S> = S extends readonly unknown[] ? ObservedValueOf<S[nu
  * Observables.</span>
  *
  * ```
- * failing:  -#                      (fails at frame 1)
- * s1:       ---------               (cancelled at frame 1, cleans up for 1 frame)
- * s2:       ---------               (likewise)
- * result:   --#                     (GroupError [failure] at frame 2)
+ * failing:  --#                     (fails at frame 2)
+ * s1:       -1!                     (cancelled at frame 2, cleans up for 1 frame)
+ * s2:       --!                     (cancelled at frame 2, cleans up for 3 frames)
+ * result:   -----#                  (GroupError [failure] once both have, at frame 5)
  * ```
+ *
+ * ![groupCancel, drawn from its marble test](../docs/diagrams/groupCancel.svg)
  *
  * All children are subscribed at once (or `concurrency` at a time), in order.
  * By default (`mode: 'fail-fast'`) the first child that errors cancels every

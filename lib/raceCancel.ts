@@ -35,6 +35,8 @@ export const RACE_LOST: unique symbol = Symbol('race lost');
  * result:   -1---|          (a won at frame 1; its completion waits for b's cleanup)
  * ```
  *
+ * ![raceCancel, drawn from its marble test](../docs/diagrams/raceCancel.svg)
+ *
  * The sources are subscribed in order. The first to notify wins: a value
  * makes it the winner, whose values then pass straight through; an error or
  * a completion before any value ends the race with it. As soon as there is a

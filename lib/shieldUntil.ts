@@ -108,13 +108,15 @@ interface Settings {
  *
  * ```
  * source:   --a--b--c--d--|          (the work)
- * result:   --a--b-                  (the subscriber leaves at frame 6…)
- * source subscription:  ^------------!   (…the work runs on to its end)
+ * result:   --a--(b|)                (take(2) after it: the subscriber leaves at frame 5…)
+ * subs:     ^-------------!          (…and the work runs on to its end, at 14)
  *
- * with shieldUntil(release):
- * release:         ----r           (watched from frame 6)
- * source subscription:  ^---------!      (cancelled at frame 10 by the release)
+ * with shieldUntil(release), release = cold('----r'):
+ * release:       ----r               (watched from frame 5, when the subscriber leaves)
+ * subs:     ^--------!               (the work is cancelled at frame 9 by the release)
  * ```
+ *
+ * ![shieldUntil, drawn from its marble test](../docs/diagrams/shieldUntil.svg)
  *
  * While the subscriber is there, the shield is transparent. When it
  * unsubscribes, or a canceller of this package cancels past the shield, the

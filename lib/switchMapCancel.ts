@@ -55,11 +55,13 @@ export interface SwitchMapCancelOptions<T> {
  *
  * ```
  * source:   --a-----b-------|
- * inner a:    --1--2--3                 (a finalizeCleanup in it, 3 frames)
- * cleanup a:          ^--|              (sees reason SUPERSEDED)
- * inner b:               --4--|         (subscribed once a's cleanup is done)
- * result:   ----1--2-------4--|
+ * inner a:    --1--2-!                  (a finalizeCleanup in it, 3 frames)
+ * cleanup a:         ^--|               (sees reason SUPERSEDED)
+ * inner b:              --4--|          (subscribed once a's cleanup is done, at 11)
+ * result:   ----1--2-----4--|
  * ```
+ *
+ * ![switchMapCancel, drawn from its marble test](../docs/diagrams/switchMapCancel.svg)
  *
  * On each outer value, the current inner (if any) is cancelled with
  * `options.reason(value)` (default {@link SUPERSEDED}), and the next inner,

@@ -209,6 +209,8 @@ interface Settings {
  * result:    --a--b--#              (TimeoutError at frame 8: the deadline, then the cleanup)
  * ```
  *
+ * ![timeoutCancel, drawn from its marble test](../docs/diagrams/timeoutCancel.svg)
+ *
  * `timeoutCancel(5000)` is a *total* deadline counted from subscription: the
  * number in RxJS's `timeout(5000)` is a gap between values instead. The config
  * form takes any combination of `total`, `at` (an absolute Date), `first`

@@ -4,7 +4,7 @@
 // package and lists the operators before anything else, and every module page
 // shows its operators (or, for the testing entry, runAsync) first, the error
 // classes and types after.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const site = resolve(import.meta.dirname, '..', 'docs', 'api');
@@ -33,6 +33,14 @@ for (const [page, expected] of Object.entries(firstGroup)) {
   if (groups[0] !== expected) problems.push(`modules/${page}.html starts with ${groups[0]}, not ${expected}`);
 }
 if (!existsSync(join(site, '.nojekyll'))) problems.push('no .nojekyll: GitHub Pages would drop files');
+// Each operator's page shows its marble diagram, copied into the site.
+for (const diagram of readdirSync(join(site, '..', 'diagrams')).filter((name) => name.endsWith('.svg'))) {
+  const operator = diagram.replace(/\.svg$/, '');
+  const page = readFileSync(join(site, 'functions', `rxjs-cancel.${operator}.html`), 'utf8');
+  if (!page.includes(`src="../media/${diagram}"`) || !existsSync(join(site, 'media', diagram))) {
+    problems.push(`the page of ${operator} does not show docs/diagrams/${diagram}`);
+  }
+}
 if (problems.length > 0) {
   console.error(`check-docs-site: ${problems.join('; ')}`);
   process.exit(1);

@@ -2,12 +2,14 @@
 // the tarball holds exists: every link in it must be absolute or an anchor.
 // Anchors must name a heading of the README (GitHub's slugs), and links into
 // this repository (github.com/rxjs-cancel/rxjs-cancel, blob or tree, main)
-// must name a file or folder that exists. Run by `npm run lint`.
+// must name a file or folder that exists, as must its images (raw
+// files of main). Run by `npm run lint`.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const repository = 'https://github.com/rxjs-cancel/rxjs-cancel/';
+const raw = 'https://raw.githubusercontent.com/rxjs-cancel/rxjs-cancel/main/';
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 // Code blocks hold code, not links.
 const prose = readme.replace(/^```[\s\S]*?^```/gm, '');
@@ -35,6 +37,9 @@ for (const link of links) {
     if (path !== undefined && !existsSync(join(root, decodeURIComponent(path)))) {
       problems.push(`${link}: ${path} does not exist`);
     }
+  } else if (link.startsWith(raw)) {
+    const path = link.slice(raw.length);
+    if (!existsSync(join(root, path))) problems.push(`${link}: ${path} does not exist`);
   } else if (!/^https?:\/\//.test(link)) {
     problems.push(`${link}: relative, broken on the registry page`);
   }

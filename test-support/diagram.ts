@@ -1,0 +1,247 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Observable, type ObservableInput, type Observer, tap, timer } from 'rxjs';
+import { TestScheduler, type RunHelpers } from 'rxjs/testing';
+import type { Exit } from '../lib';
+import { normalize } from './errors';
+import { recording, type Recorded } from './marbles';
+
+/**
+ * Marble diagrams drawn from what a marble test recorded: every circle, bar
+ * and cross in docs/diagrams/*.svg is a notification or a subscription that
+ * the test saw in virtual time, and the test checks what it recorded against
+ * the marble strings it states. A diagram cannot drift from the behaviour: a
+ * changed behaviour fails the test, and a changed picture fails the
+ * comparison with the committed SVG (`npm run diagrams` writes them again).
+ */
+
+/** One row of a diagram. */
+export type Row =
+  | {
+      readonly kind: 'stream';
+      readonly label: string;
+      readonly events: readonly Recorded[];
+      /** The subscriptions: [from, to], `to` null while still subscribed at the end. */
+      readonly subscriptions: readonly (readonly [number, number | null])[];
+    }
+  | {
+      readonly kind: 'span';
+      readonly label: string;
+      readonly spans: readonly (readonly [number, number])[];
+      readonly note: string;
+    };
+
+export interface Diagram {
+  readonly name: string;
+  /** The code the diagram is of, e.g. `source.pipe(cancellable(trigger))`. */
+  readonly title: string;
+  readonly rows: readonly Row[];
+  /** One line under the diagram: what to notice. */
+  readonly caption: string;
+}
+
+/** What a diagram's build function gets: run mode's helpers, the frame, and recorders for its rows. */
+export interface DiagramHelpers extends RunHelpers {
+  readonly now: () => number;
+  /** `source`, recorded as a row: what it delivered, and when it was subscribed. */
+  readonly watch: <T>(label: string, source: ObservableInput<T> & Observable<T>) => Observable<T>;
+  /** A cleanup that takes `frames` frames (an Observable, so virtual), recorded as a span row. */
+  readonly cleanup: (label: string, frames: number) => (exit: Exit) => Observable<unknown>;
+}
+
+interface Expected {
+  readonly marbles: string;
+  readonly values?: Record<string, unknown>;
+  readonly error?: unknown;
+}
+
+/**
+ * Runs `build` in virtual time, subscribes to the Observable it returns (the
+ * result row), checks the result against `expected`, and returns the diagram.
+ */
+export function recordDiagram(
+  name: string,
+  title: string,
+  caption: string,
+  build: (helpers: DiagramHelpers) => Observable<unknown>,
+  expected: Expected,
+  /** The rows' labels in the order to draw them (default: the order they were made in); `result` is last. */
+  order?: readonly string[],
+): Diagram {
+  const scheduler = new TestScheduler((actual, wanted) => {
+    expect(normalize(actual)).toEqual(normalize(wanted));
+  });
+  const rows: Row[] = [];
+  const result: Recorded[] = [];
+  let subscribed: [number, number | null] = [0, null];
+  let wanted: Recorded[] = [];
+  scheduler.run((helpers) => {
+    // (Parsed in run mode, where a frame is one character.)
+    wanted = TestScheduler.parseMarbles(expected.marbles, expected.values, expected.error, true, true).map(
+      ({ frame, notification }): Recorded => [
+        frame,
+        notification.kind,
+        notification.kind === 'N' ? notification.value : notification.kind === 'E' ? notification.error : undefined,
+      ],
+    );
+    const now = (): number => scheduler.now();
+    const watch = <T>(label: string, source: Observable<T>): Observable<T> => {
+      const events: Recorded[] = [];
+      const subscriptions: [number, number | null][] = [];
+      rows.push({ kind: 'stream', label, events, subscriptions });
+      const observer: Partial<Observer<T>> & { subscribe: () => void; unsubscribe: () => void; finalize: () => void } =
+        {
+          ...recording(now, events),
+          subscribe: () => void subscriptions.push([now(), null]),
+          unsubscribe: () => {},
+          finalize: () => {
+            const last = subscriptions[subscriptions.length - 1];
+            if (last[1] === null) last[1] = now();
+          },
+        };
+      return source.pipe(tap(observer));
+    };
+    const cleanup = (label: string, frames: number) => {
+      const spans: [number, number][] = [];
+      rows.push({ kind: 'span', label, spans, note: `${frames} frame${frames === 1 ? '' : 's'}` });
+      return (): Observable<unknown> => {
+        spans.push([now(), now() + frames]);
+        return timer(frames);
+      };
+    };
+    const output = build({ ...helpers, now, watch, cleanup });
+    subscribed = [now(), null];
+    const subscription = output.subscribe(recording(now, result));
+    subscription.add(() => (subscribed[1] = now()));
+    helpers.flush();
+  });
+  const ended = result.some(([, kind]) => kind !== 'N');
+  rows.push({
+    kind: 'stream',
+    label: 'result',
+    events: result,
+    subscriptions: [[subscribed[0], ended ? subscribed[1] : null]],
+  });
+  expect(normalize(result)).toEqual(normalize(wanted));
+  if (order !== undefined) rows.sort((a, b) => rank(order, a.label) - rank(order, b.label));
+  return { name, title, rows, caption };
+}
+
+function rank(order: readonly string[], label: string): number {
+  const at = order.indexOf(label);
+  return at < 0 ? order.length : at;
+}
+
+// The drawing. Sizes in SVG user units.
+const LABEL = 150;
+const FRAME = 30;
+const ROW = 46;
+const TOP = 58;
+const RADIUS = 11;
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function label(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'symbol') return value.description ?? 'symbol';
+  if (value instanceof Error) return value.name;
+  return String(value);
+}
+
+/** The diagram as an SVG document: deterministic, so the committed file can be compared. */
+export function renderSvg(diagram: Diagram): string {
+  const lastFrame = Math.max(
+    4,
+    ...diagram.rows.flatMap((row) =>
+      row.kind === 'stream'
+        ? [...row.events.map(([frame]) => frame), ...row.subscriptions.flatMap(([from, to]) => [from, to ?? 0])]
+        : row.spans.flatMap(([from, to]) => [from, to]),
+    ),
+  );
+  const frames = lastFrame + 3;
+  // Wide enough for the frames, an error's name after the last one, the title and the caption.
+  const width = Math.ceil(
+    Math.max(LABEL + frames * FRAME + 110, 24 + diagram.title.length * 9.2, 24 + diagram.caption.length * 7.4),
+  );
+  const height = TOP + diagram.rows.length * ROW + 34;
+  const x = (frame: number): number => LABEL + frame * FRAME + FRAME / 2;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="13">`,
+    `<title>${escape(diagram.title)}</title>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="12" y="24" font-size="15" font-weight="bold" fill="#1f2328">${escape(diagram.title)}</text>`,
+  );
+  // The frame ruler.
+  for (let frame = 0; frame < frames; frame++) {
+    parts.push(
+      `<text x="${x(frame)}" y="${TOP - 14}" text-anchor="middle" fill="#8c959f" font-size="10">${frame}</text>`,
+    );
+  }
+  diagram.rows.forEach((row, index) => {
+    const y = TOP + index * ROW + ROW / 2;
+    parts.push(`<text x="12" y="${y + 4}" fill="#1f2328">${escape(row.label)}</text>`);
+    if (row.kind === 'span') {
+      for (const [from, to] of row.spans) {
+        parts.push(
+          `<rect x="${x(from)}" y="${y - 8}" width="${Math.max(2, (to - from) * FRAME)}" height="16" rx="4" fill="#d4a72c" fill-opacity="0.35" stroke="#9a6700"/>`,
+          `<text x="${x(from) + 4}" y="${y + 22}" fill="#9a6700" font-size="10">${escape(row.note)}</text>`,
+        );
+      }
+      return;
+    }
+    for (const [from, to] of row.subscriptions) {
+      const end = to === null ? x(frames - 1) + FRAME / 2 : x(to);
+      parts.push(`<line x1="${x(from)}" y1="${y}" x2="${end}" y2="${y}" stroke="#57606a" stroke-width="2"/>`);
+      if (to === null) parts.push(`<path d="M${end} ${y} l-8 -5 v10 z" fill="#57606a"/>`);
+      else
+        parts.push(
+          `<line x1="${x(to)}" y1="${y - 7}" x2="${x(to)}" y2="${y + 7}" stroke="#57606a" stroke-width="2" stroke-dasharray="2 2"/>`,
+        );
+    }
+    for (const [frame, kind, value] of row.events) {
+      // An end in the frame of a value (`(b|)`) is drawn just after its circle.
+      const shared = kind !== 'N' && row.events.some(([other, otherKind]) => other === frame && otherKind === 'N');
+      const cx = x(frame) + (shared ? RADIUS + 5 : 0);
+      if (kind === 'N') {
+        parts.push(
+          `<circle cx="${cx}" cy="${y}" r="${RADIUS}" fill="#ddf4ff" stroke="#0969da" stroke-width="2"/>`,
+          `<text x="${cx}" y="${y + 4}" text-anchor="middle" fill="#0a3069">${escape(label(value).slice(0, 3))}</text>`,
+        );
+      } else if (kind === 'C') {
+        parts.push(`<line x1="${cx}" y1="${y - 12}" x2="${cx}" y2="${y + 12}" stroke="#1f2328" stroke-width="3"/>`);
+      } else {
+        parts.push(
+          `<path d="M${cx - 8} ${y - 8} L${cx + 8} ${y + 8} M${cx + 8} ${y - 8} L${cx - 8} ${y + 8}" stroke="#cf222e" stroke-width="3"/>`,
+          `<text x="${cx + 12}" y="${y + 22}" fill="#cf222e" font-size="10">${escape(label(value))}</text>`,
+        );
+      }
+    }
+  });
+  parts.push(
+    `<text x="12" y="${height - 12}" fill="#57606a" font-size="12">${escape(diagram.caption)}</text>`,
+    '</svg>',
+  );
+  return `${parts.join('\n')}\n`;
+}
+
+const directory = join(__dirname, '..', 'docs', 'diagrams');
+
+/**
+ * Writes the diagram's SVG under `DIAGRAMS=write` (`npm run diagrams`);
+ * otherwise checks that the committed one is what the recording draws.
+ */
+export function checkDiagram(diagram: Diagram): void {
+  const file = join(directory, `${diagram.name}.svg`);
+  const svg = renderSvg(diagram);
+  if (process.env['DIAGRAMS'] === 'write') {
+    writeFileSync(file, svg);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`docs/diagrams/${diagram.name}.svg is missing: run npm run diagrams`);
+  if (readFileSync(file, 'utf8') !== svg) {
+    throw new Error(`docs/diagrams/${diagram.name}.svg is not what the test recorded: run npm run diagrams`);
+  }
+}
