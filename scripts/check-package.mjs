@@ -7,7 +7,10 @@
 //      under strict settings with skipLibCheck off, for NodeNext (ESM and
 //      CommonJS) and Bundler resolution on lib ES2022 + DOM, and on ESNext
 //      with `await using`; and an Angular component and service with the
-//      compiler options of an Angular CLI workspace.
+//      compiler options of an Angular CLI workspace. All with the repository's
+//      TypeScript (the latest supported), and the main and testing entries
+//      once more with the lowest supported TypeScript (`await using` with the
+//      lowest that has it).
 //   4. Both formats of each entry load in Node and export the same names.
 //   5. rxjs-cancel/testing runs a marble test with a Promise cleanup, in both formats.
 //   6. With both builds loaded in one process, instanceof holds across them.
@@ -18,6 +21,33 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+
+// The lowest TypeScript the package supports, as the README's Install section
+// states it: the main and testing entries' declarations type-check from 4.7
+// (the first with NodeNext), under NodeNext and, as a bundler's user on a
+// TypeScript before 5.0 wrote it, `moduleResolution: "node"`. Raise it, and
+// the README with it, when the declarations need a newer TypeScript.
+const LOWEST_TYPESCRIPT = '4.7.4';
+// `await using` on a CancelScope: the first TypeScript with the syntax.
+const LOWEST_TYPESCRIPT_AWAIT_USING = '5.2.2';
+// What each lowest TypeScript type-checks, installed into the consumer under
+// `name` (an alias for the second) and run by its own tsc. node10 with the
+// lowest alone: TypeScript 6 deprecates that resolution.
+const lowestChecks = [
+  {
+    name: 'typescript',
+    version: LOWEST_TYPESCRIPT,
+    what: 'the lowest supported',
+    configs: ['tsconfig.nodenext.json', 'tsconfig.node10.json'],
+  },
+  {
+    name: 'typescript-await-using',
+    version: LOWEST_TYPESCRIPT_AWAIT_USING,
+    what: 'the lowest with `await using`',
+    configs: ['tsconfig.esnext.json'],
+  },
+];
+const lowestOnly = new Set(['tsconfig.node10.json']);
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -66,9 +96,22 @@ try {
   const installed = JSON.parse(run('npm', ['ls', 'rxjs', '@angular/core', '--json', '--depth=0'])).dependencies;
   const peers = [`rxjs@${installed.rxjs.version}`, `@angular/core@${installed['@angular/core'].version}`];
   run('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball, ...peers], consumer);
-  for (const config of readdirSync(consumer).filter((name) => /^tsconfig\..+\.json$/.test(name))) {
+  const configs = readdirSync(consumer).filter((name) => /^tsconfig\..+\.json$/.test(name));
+  for (const config of configs.filter((name) => !lowestOnly.has(name))) {
     run(bin('tsc'), ['-p', join(consumer, config)]);
     step(`consumer type-checks with ${config}`);
+  }
+  // The same consumer with the lowest supported TypeScript.
+  const typescripts = lowestChecks.map(({ name, version }) =>
+    name === 'typescript' ? `typescript@${version}` : `${name}@npm:typescript@${version}`,
+  );
+  run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--no-save', ...typescripts], consumer);
+  for (const { name, version, what, configs: checked } of lowestChecks) {
+    const tsc = join(consumer, 'node_modules', name, 'bin', 'tsc');
+    const said = run('node', [tsc, '-v'], consumer).trim();
+    if (said !== `Version ${version}`) fail(`expected TypeScript ${version} in node_modules/${name}, found ${said}`);
+    for (const config of checked) run('node', [tsc, '-p', join(consumer, config)], consumer);
+    step(`consumer type-checks with TypeScript ${version} (${what}): ${checked.join(', ')}`);
   }
 
   // 4. Both formats at run time, for each entry point.
