@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runAsync } from 'rxjs-cancel/testing';
 import { morePatterns, patterns } from '../examples';
 import { runExample, UNIT_MS, type Example } from '../examples/support/timeline';
+import { checkDiagram } from '../test-support/diagram';
 import { testScheduler } from '../test-support/marbles';
 
 // The package's reference behaviour: what ../shared/reference/asyncio_patterns.py
@@ -89,4 +90,25 @@ describe('two more patterns (typeahead, happy eyeballs), in virtual time', () =>
     }
     expect(printed.join('\n') + '\n').toBe(readFileSync(MORE, 'utf8'));
   });
+});
+
+describe('the timelines, drawn from these runs (docs/diagrams/asyncio/*.svg)', () => {
+  // Each example's events at their virtual times, as the README and the API
+  // reference show them; `npm run diagrams` draws them again, and the suite
+  // fails if a committed picture is not what the run records.
+  const all = [...patterns, ...morePatterns];
+  it.each(all.map((example, index) => [`${index + 1} ${example.name}`, example] as const))(
+    '%s',
+    async (label, example) => {
+      const events: [number, string][] = [];
+      await runAsync(testScheduler(), () =>
+        runExample(example, (elapsedMs, message) => events.push([elapsedMs / UNIT_MS, message])),
+      );
+      checkDiagram({
+        name: `asyncio/${example.name}`,
+        title: `# ${label}: what it prints, at its times (t = 100 ms)`,
+        events,
+      });
+    },
+  );
 });

@@ -41,6 +41,12 @@ for (const diagram of readdirSync(join(site, '..', 'diagrams')).filter((name) =>
     problems.push(`the page of ${operator} does not show docs/diagrams/${diagram}`);
   }
 }
+// The landing page shows the asyncio timelines.
+for (const diagram of readdirSync(join(site, '..', 'diagrams', 'asyncio'))) {
+  if (!landing.includes(`src="media/${diagram}"`) || !existsSync(join(site, 'media', diagram))) {
+    problems.push(`the landing page does not show docs/diagrams/asyncio/${diagram}`);
+  }
+}
 if (problems.length > 0) {
   console.error(`check-docs-site: ${problems.join('; ')}`);
   process.exit(1);

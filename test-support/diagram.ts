@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type Observable, type ObservableInput, type Observer, tap, timer } from 'rxjs';
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import type { Exit } from '../lib';
@@ -227,16 +227,63 @@ export function renderSvg(diagram: Diagram): string {
   return `${parts.join('\n')}\n`;
 }
 
+/** An asyncio timeline as one of the examples printed it in virtual time: [units since start, event]. */
+export interface Timeline {
+  /** `asyncio/<the reference's function name>`. */
+  readonly name: string;
+  readonly title: string;
+  readonly events: readonly (readonly [units: number, event: string])[];
+}
+
+/**
+ * A timeline as an SVG document: one row per event, in the order printed,
+ * its dot at its time on the units axis, so what happens together lines up.
+ */
+export function renderTimelineSvg(timeline: Timeline): string {
+  const UNIT = 56;
+  const TEXT = 7.4;
+  const labelWidth = Math.ceil(24 + Math.max(...timeline.events.map(([, event]) => event.length)) * TEXT);
+  const units = Math.max(1, ...timeline.events.map(([at]) => Math.ceil(at))) + 1;
+  const width = Math.ceil(Math.max(labelWidth + units * UNIT + 40, 24 + timeline.title.length * 9.2));
+  const rowHeight = 26;
+  const top = 58;
+  const height = top + timeline.events.length * rowHeight + 20;
+  const x = (at: number): number => labelWidth + 20 + at * UNIT;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="13">`,
+    `<title>${escape(timeline.title)}</title>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="12" y="24" font-size="15" font-weight="bold" fill="#1f2328">${escape(timeline.title)}</text>`,
+  ];
+  for (let unit = 0; unit < units; unit++) {
+    parts.push(
+      `<line x1="${x(unit)}" y1="${top - 8}" x2="${x(unit)}" y2="${height - 14}" stroke="#d0d7de" stroke-dasharray="3 3"/>`,
+      `<text x="${x(unit)}" y="${top - 14}" text-anchor="middle" fill="#8c959f" font-size="10">t=${unit}</text>`,
+    );
+  }
+  timeline.events.forEach(([at, event], index) => {
+    const y = top + index * rowHeight + rowHeight / 2;
+    parts.push(
+      `<text x="12" y="${y + 4}" fill="#1f2328">${escape(event)}</text>`,
+      `<line x1="${x(0)}" y1="${y}" x2="${x(at)}" y2="${y}" stroke="#d0d7de"/>`,
+      `<circle cx="${x(at)}" cy="${y}" r="7" fill="#ddf4ff" stroke="#0969da" stroke-width="2"/>`,
+    );
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
 const directory = join(__dirname, '..', 'docs', 'diagrams');
 
 /**
  * Writes the diagram's SVG under `DIAGRAMS=write` (`npm run diagrams`);
  * otherwise checks that the committed one is what the recording draws.
  */
-export function checkDiagram(diagram: Diagram): void {
+export function checkDiagram(diagram: Diagram | Timeline): void {
   const file = join(directory, `${diagram.name}.svg`);
-  const svg = renderSvg(diagram);
+  const svg = 'rows' in diagram ? renderSvg(diagram) : renderTimelineSvg(diagram);
   if (process.env['DIAGRAMS'] === 'write') {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, svg);
     return;
   }
