@@ -106,6 +106,8 @@ export interface CancelScope {
  *                      ^--|           the promise settles once their cleanups have
  * ```
  *
+ * ![cancelScope, drawn from its marble test](../docs/diagrams/cancelScope.svg)
+ *
  * `run` subscribes work inside the scope. `cancel(reason)` cancels all of it
  * at once, with that reason for its cleanups; `close()` does the same and
  * returns a Promise that settles once every cleanup has settled, rejecting

@@ -1,7 +1,8 @@
-import { take } from 'rxjs';
+import { concatMap, ignoreElements, take, timer } from 'rxjs';
 import {
   cancellable,
   CancelledError,
+  cancelScope,
   DeadlineError,
   finalizeCleanup,
   GroupError,
@@ -22,8 +23,8 @@ import { checkDiagram, recordDiagram } from '../test-support/diagram';
 const failure = new Error('failure');
 
 describe('marble diagrams', () => {
-  it('finalizeCleanup: the completion waits for the cleanup', () => {
-    const diagram = recordDiagram(
+  it('finalizeCleanup: the completion waits for the cleanup', async () => {
+    const diagram = await recordDiagram(
       'finalizeCleanup',
       'source.pipe(finalizeCleanup(cleanup))',
       'The cleanup starts when the source completes; the result completes once it has settled.',
@@ -33,8 +34,8 @@ describe('marble diagrams', () => {
     checkDiagram(diagram);
   });
 
-  it('cancellable: the trigger cancels, the cleanup is awaited, then the CancelledError', () => {
-    const diagram = recordDiagram(
+  it('cancellable: the trigger cancels, the cleanup is awaited, then the CancelledError', async () => {
+    const diagram = await recordDiagram(
       'cancellable',
       'source.pipe(finalizeCleanup(cleanup), cancellable(trigger))',
       "The trigger fires at 7: the source is unsubscribed with reason 'x', and the error waits for the cleanup.",
@@ -51,8 +52,8 @@ describe('marble diagrams', () => {
     checkDiagram(diagram);
   });
 
-  it('timeoutCancel: a total deadline, and the error after the cleanup', () => {
-    const diagram = recordDiagram(
+  it('timeoutCancel: a total deadline, and the error after the cleanup', async () => {
+    const diagram = await recordDiagram(
       'timeoutCancel',
       'source.pipe(finalizeCleanup(cleanup), timeoutCancel(6))',
       'The deadline passes at 6 (counted from subscription, not between values); the TimeoutError waits for the cleanup.',
@@ -66,8 +67,8 @@ describe('marble diagrams', () => {
     checkDiagram(diagram);
   });
 
-  it('shieldUntil: the work runs on after its subscriber has left', () => {
-    const diagram = recordDiagram(
+  it('shieldUntil: the work runs on after its subscriber has left', async () => {
+    const diagram = await recordDiagram(
       'shieldUntil',
       'source.pipe(shieldUntil(), take(2))',
       'take(2) leaves at 5; the shielded source is not unsubscribed, and runs on to its end (its values dropped).',
@@ -77,8 +78,8 @@ describe('marble diagrams', () => {
     checkDiagram(diagram);
   });
 
-  it('groupCancel: a failure cancels the others, awaits their cleanups, then the GroupError', () => {
-    const diagram = recordDiagram(
+  it('groupCancel: a failure cancels the others, awaits their cleanups, then the GroupError', async () => {
+    const diagram = await recordDiagram(
       'groupCancel',
       'groupCancel([failing, s1, s2])',
       'failing errors at 2: s1 and s2 are cancelled with that error as the reason, and the group errors once their cleanups have settled.',
@@ -93,8 +94,8 @@ describe('marble diagrams', () => {
     checkDiagram(diagram);
   });
 
-  it('switchMapCancel: the next inner waits for the cleanup of the one it supersedes', () => {
-    const diagram = recordDiagram(
+  it('switchMapCancel: the next inner waits for the cleanup of the one it supersedes', async () => {
+    const diagram = await recordDiagram(
       'switchMapCancel',
       'outer.pipe(switchMapCancel((x) => inner(x)))',
       'b arrives at 8: inner a is cancelled (reason SUPERSEDED), and inner b is subscribed only once a has cleaned up, at 11.',
@@ -110,8 +111,8 @@ describe('marble diagrams', () => {
     checkDiagram(diagram);
   });
 
-  it('raceCancel: the winner passes at once, the race ends once the losers have cleaned up', () => {
-    const diagram = recordDiagram(
+  it('raceCancel: the winner passes at once, the race ends once the losers have cleaned up', async () => {
+    const diagram = await recordDiagram(
       'raceCancel',
       'raceCancel(a, b)',
       'a wins at 1; b is cancelled and cleans up for 4 frames, and the race completes only then.',
@@ -123,5 +124,29 @@ describe('marble diagrams', () => {
       { marbles: '-1---|' },
     );
     checkDiagram(diagram);
+  });
+
+  it('cancelScope: close() cancels every run at once, and settles once their cleanups have', async () => {
+    const diagram = await recordDiagram(
+      'cancelScope',
+      'scope.run(a); scope.run(b); await scope.close()',
+      'close() at 2 cancels both runs with SCOPE_CLOSED; its Promise settles when the slower cleanup has, at 6.',
+      ({ cold, watch, cleanup }) => {
+        const scope = cancelScope();
+        scope.run(watch('run a', cold('-a-a-a-a')).pipe(finalizeCleanup(cleanup('cleanup a', 2))));
+        scope.run(watch('run b', cold('--b--b--')).pipe(finalizeCleanup(cleanup('cleanup b', 4))));
+        // The result row: close() called at 2, and its Promise.
+        return timer(2).pipe(
+          concatMap(() => scope.close()),
+          ignoreElements(),
+        );
+      },
+      { marbles: '------|' },
+      ['run a', 'cleanup a', 'run b', 'cleanup b'],
+    );
+    checkDiagram({
+      ...diagram,
+      rows: diagram.rows.map((row) => (row.label === 'result' ? { ...row, label: 'close()' } : row)),
+    });
   });
 });

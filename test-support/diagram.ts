@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Observable, type ObservableInput, type Observer, tap, timer } from 'rxjs';
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
+import { runAsync } from '../lib/testing';
 import type { Exit } from '../lib';
 import { normalize } from './errors';
 import { recording, type Recorded } from './marbles';
@@ -59,7 +60,7 @@ interface Expected {
  * Runs `build` in virtual time, subscribes to the Observable it returns (the
  * result row), checks the result against `expected`, and returns the diagram.
  */
-export function recordDiagram(
+export async function recordDiagram(
   name: string,
   title: string,
   caption: string,
@@ -67,7 +68,7 @@ export function recordDiagram(
   expected: Expected,
   /** The rows' labels in the order to draw them (default: the order they were made in); `result` is last. */
   order?: readonly string[],
-): Diagram {
+): Promise<Diagram> {
   const scheduler = new TestScheduler((actual, wanted) => {
     expect(normalize(actual)).toEqual(normalize(wanted));
   });
@@ -75,7 +76,9 @@ export function recordDiagram(
   const result: Recorded[] = [];
   let subscribed: [number, number | null] = [0, null];
   let wanted: Recorded[] = [];
-  scheduler.run((helpers) => {
+  // runAsync, so that a Promise a diagram waits for (a scope's close())
+  // settles in its frame; Observable cleanups take their frames as in run().
+  await runAsync(scheduler, async (helpers) => {
     // (Parsed in run mode, where a frame is one character.)
     wanted = TestScheduler.parseMarbles(expected.marbles, expected.values, expected.error, true, true).map(
       ({ frame, notification }): Recorded => [
@@ -113,7 +116,7 @@ export function recordDiagram(
     subscribed = [now(), null];
     const subscription = output.subscribe(recording(now, result));
     subscription.add(() => (subscribed[1] = now()));
-    helpers.flush();
+    await helpers.flush();
   });
   const ended = result.some(([, kind]) => kind !== 'N');
   rows.push({
