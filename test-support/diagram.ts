@@ -153,6 +153,16 @@ function label(value: unknown): string {
   return String(value);
 }
 
+/** The start of an SVG document of either kind: its size, a white page, and its title. */
+function opening(width: number, height: number, title: string): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="13">`,
+    `<title>${escape(title)}</title>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="12" y="24" font-size="15" font-weight="bold" fill="#1f2328">${escape(title)}</text>`,
+  ];
+}
+
 /** The diagram as an SVG document: deterministic, so the committed file can be compared. */
 export function renderSvg(diagram: Diagram): string {
   const lastFrame = Math.max(
@@ -170,13 +180,7 @@ export function renderSvg(diagram: Diagram): string {
   );
   const height = TOP + diagram.rows.length * ROW + 34;
   const x = (frame: number): number => LABEL + frame * FRAME + FRAME / 2;
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="13">`,
-    `<title>${escape(diagram.title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="12" y="24" font-size="15" font-weight="bold" fill="#1f2328">${escape(diagram.title)}</text>`,
-  );
+  const parts = opening(width, height, diagram.title);
   // The frame ruler.
   for (let frame = 0; frame < frames; frame++) {
     parts.push(
@@ -252,12 +256,7 @@ export function renderTimelineSvg(timeline: Timeline): string {
   const top = 58;
   const height = top + timeline.events.length * rowHeight + 20;
   const x = (at: number): number => labelWidth + 20 + at * UNIT;
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="13">`,
-    `<title>${escape(timeline.title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="12" y="24" font-size="15" font-weight="bold" fill="#1f2328">${escape(timeline.title)}</text>`,
-  ];
+  const parts = opening(width, height, timeline.title);
   for (let unit = 0; unit < units; unit++) {
     parts.push(
       `<line x1="${x(unit)}" y1="${top - 8}" x2="${x(unit)}" y2="${height - 14}" stroke="#d0d7de" stroke-dasharray="3 3"/>`,
