@@ -10,6 +10,7 @@ import {
   type Exit,
 } from '../lib';
 import { busyScope } from '../lib/cancelScope';
+import { subscribingOwner } from '../lib/core/waiter';
 import { normalize } from '../test-support/errors';
 import { macrotask } from '../test-support/time';
 import { takeUnhandled } from '../test-support/unhandled';
@@ -262,6 +263,23 @@ describe(cancelScope.name, () => {
       await macrotask();
       expect(normalize(takeUnhandled())).toEqual(normalize([new CancelledError('too late')]));
     });
+  });
+});
+
+describe('cancelScope leaves the ambient owner as it found it', () => {
+  // While a run's source is subscribed, what it subscribes belongs to the
+  // scope (lib/core/waiter.ts, enterOwner); after, nothing does: a later,
+  // unrelated subscription must not be taken for the scope's work.
+  it('after a run, and after a run whose source throws while being subscribed', () => {
+    const scope = cancelScope();
+    scope.run(NEVER);
+    expect(subscribingOwner()).toBeNull();
+    const throwing = new Observable<never>(() => {
+      throw oops;
+    });
+    scope.run(throwing, { error: () => undefined });
+    expect(subscribingOwner()).toBeNull();
+    scope.cancel();
   });
 });
 
