@@ -33,6 +33,21 @@ function expectClaimed(code: string, printed: string[]): void {
   }
 }
 
+/**
+ * The README's cancellable block and finalizeCleanup's TSDoc example tell
+ * the same story: interval(100), stopped at 250 ms with 'user pressed stop',
+ * a 50 ms Observable cleanup, then the CancelledError.
+ */
+async function expectStoppedAt250(code: string): Promise<void> {
+  const { printed, done } = runSnippet(code);
+  await done;
+  await jest.advanceTimersByTimeAsync(250);
+  expect(printed).toEqual(['0', '1', 'cleaning up: user pressed stop']);
+  await jest.advanceTimersByTimeAsync(50);
+  expect(printed).toEqual(['0', '1', 'cleaning up: user pressed stop', 'CancelledError user pressed stop']);
+  expectClaimed(code, printed);
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeEach(() => {
@@ -73,13 +88,7 @@ describe('README', () => {
 
   it('cancellable: the reason reaches the cleanup, the CancelledError comes 50 ms later', async () => {
     const code = block('`cancellable`: `task.cancel(msg)`, then `await task`');
-    const { printed, done } = runSnippet(code);
-    await done;
-    await jest.advanceTimersByTimeAsync(250);
-    expect(printed).toEqual(['0', '1', 'cleaning up: user pressed stop']);
-    await jest.advanceTimersByTimeAsync(50);
-    expect(printed).toEqual(['0', '1', 'cleaning up: user pressed stop', 'CancelledError user pressed stop']);
-    expectClaimed(code, printed);
+    await expectStoppedAt250(code);
   });
 
   it('timeoutCancel: the deadline cancels the query, and the fallback comes once closeCursor() settles', async () => {
@@ -275,13 +284,7 @@ describe('TSDoc examples that claim an output', () => {
 
   it('finalizeCleanup', async () => {
     const code = example('lib/finalizeCleanup.ts', 'finalizeCleanup');
-    const { printed, done } = runSnippet(code);
-    await done;
-    await jest.advanceTimersByTimeAsync(250);
-    expect(printed).toEqual(['0', '1', 'cleaning up: user pressed stop']);
-    await jest.advanceTimersByTimeAsync(50);
-    expect(printed).toEqual(['0', '1', 'cleaning up: user pressed stop', 'CancelledError user pressed stop']);
-    expectClaimed(code, printed);
+    await expectStoppedAt250(code);
   });
 
   it('cancellable', async () => {
