@@ -29,7 +29,7 @@ describe('marble diagrams', () => {
       'source.pipe(finalizeCleanup(cleanup))',
       'The cleanup starts when the source completes; the result completes once it has settled.',
       ({ cold, watch, cleanup }) => watch('source', cold('--a--b--|')).pipe(finalizeCleanup(cleanup('cleanup', 3))),
-      { marbles: '--a--b-----|' },
+      { marbles: '--a--b-----|', subscriptions: { source: '^-------!' } },
     );
     checkDiagram(diagram);
   });
@@ -46,7 +46,11 @@ describe('marble diagrams', () => {
           cancellable(trigger),
         );
       },
-      { marbles: '--a--b---#', error: new CancelledError('x') },
+      {
+        marbles: '--a--b---#',
+        error: new CancelledError('x'),
+        subscriptions: { source: '^------!', trigger: '^------!' },
+      },
       ['source', 'cleanup', 'trigger'],
     );
     checkDiagram(diagram);
@@ -62,6 +66,7 @@ describe('marble diagrams', () => {
       {
         marbles: '--a--b--#',
         error: new DeadlineError({ deadline: 'total', seen: 2, lastValue: 'b', meta: undefined }),
+        subscriptions: { source: '^-----!' },
       },
     );
     checkDiagram(diagram);
@@ -73,7 +78,7 @@ describe('marble diagrams', () => {
       'source.pipe(shieldUntil(), take(2))',
       'take(2) leaves at 5; the shielded source is not unsubscribed, and runs on to its end (its values dropped).',
       ({ cold, watch }) => watch('source', cold('--a--b--c--d--|')).pipe(shieldUntil(), take(2)),
-      { marbles: '--a--(b|)' },
+      { marbles: '--a--(b|)', subscriptions: { source: '^-------------!' } },
     );
     checkDiagram(diagram);
   });
@@ -89,7 +94,7 @@ describe('marble diagrams', () => {
           watch('s1', cold('-1-----')).pipe(finalizeCleanup(cleanup('cleanup s1', 1))),
           watch('s2', cold('---2---')).pipe(finalizeCleanup(cleanup('cleanup s2', 3))),
         ]),
-      { marbles: '-----#', error: new GroupError([failure]) },
+      { marbles: '-----#', error: new GroupError([failure]), subscriptions: { failing: '^-!', s1: '^-!', s2: '^-!' } },
     );
     checkDiagram(diagram);
   });
@@ -105,7 +110,10 @@ describe('marble diagrams', () => {
         const innerB = watch('inner b', cold('--4--|'));
         return watch('outer', hot('--a-----b-------|')).pipe(switchMapCancel((x) => (x === 'a' ? innerA : innerB)));
       },
-      { marbles: '----1--2-----4--|' },
+      {
+        marbles: '----1--2-----4--|',
+        subscriptions: { outer: '^---------------!', 'inner a': '--^-----!', 'inner b': '-----------^----!' },
+      },
       ['outer', 'inner a', 'cleanup a', 'inner b'],
     );
     checkDiagram(diagram);
@@ -121,7 +129,7 @@ describe('marble diagrams', () => {
           watch('a', cold('-1-|')),
           watch('b', cold('----x---')).pipe(finalizeCleanup(cleanup('cleanup b', 4))),
         ),
-      { marbles: '-1---|' },
+      { marbles: '-1---|', subscriptions: { a: '^--!', b: '^!' } },
     );
     checkDiagram(diagram);
   });
@@ -141,7 +149,7 @@ describe('marble diagrams', () => {
           ignoreElements(),
         );
       },
-      { marbles: '------|' },
+      { marbles: '------|', subscriptions: { 'run a': '^-!', 'run b': '^-!' } },
       ['run a', 'cleanup a', 'run b', 'cleanup b'],
     );
     checkDiagram({

@@ -54,6 +54,8 @@ interface Expected {
   readonly marbles: string;
   readonly values?: Record<string, unknown>;
   readonly error?: unknown;
+  /** The subscriptions of watched rows, by label, as `expectSubscriptions` marbles (`'^--!'`). */
+  readonly subscriptions?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -76,10 +78,15 @@ export async function recordDiagram(
   const result: Recorded[] = [];
   let subscribed: [number, number | null] = [0, null];
   let wanted: Recorded[] = [];
+  let wantedSubscriptions: [string, [number, number | null]][] = [];
   // runAsync, so that a Promise a diagram waits for (a scope's close())
   // settles in its frame; Observable cleanups take their frames as in run().
   await runAsync(scheduler, async (helpers) => {
     // (Parsed in run mode, where a frame is one character.)
+    wantedSubscriptions = Object.entries(expected.subscriptions ?? {}).map(([label, marbles]) => [
+      label,
+      subscriptionOf(marbles),
+    ]);
     wanted = TestScheduler.parseMarbles(expected.marbles, expected.values, expected.error, true, true).map(
       ({ frame, notification }): Recorded => [
         frame,
@@ -126,8 +133,19 @@ export async function recordDiagram(
     subscriptions: [[subscribed[0], ended ? subscribed[1] : null]],
   });
   expect(normalize(result)).toEqual(normalize(wanted));
+  for (const [label, subscription] of wantedSubscriptions) {
+    const row = rows.find((each) => each.label === label);
+    if (row?.kind !== 'stream') throw new Error(`no watched row ${label}`);
+    expect({ label, subscriptions: row.subscriptions }).toEqual({ label, subscriptions: [subscription] });
+  }
   if (order !== undefined) rows.sort((a, b) => rank(order, a.label) - rank(order, b.label));
   return { name, title, rows, caption };
+}
+
+/** An `expectSubscriptions` marble as [from, to], `to` null when never unsubscribed. */
+function subscriptionOf(marbles: string): [number, number | null] {
+  const log = TestScheduler.parseMarblesAsSubscriptions(marbles, true);
+  return [log.subscribedFrame, log.unsubscribedFrame === Infinity ? null : log.unsubscribedFrame];
 }
 
 function rank(order: readonly string[], label: string): number {
